@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make            build ./synscope (and tools/connburst)
+# make static     build a statically linked ./synscope
+# make run        install what is missing, build, run the tracer (ARGS="...")
+# make test       install what is missing, build, run every test tier
+# make bench      measure the tracer's cost on a connect workload
+# make fuzz       run the DNS parser fuzzer for FUZZ_SECONDS
+# make format     format the tree with .clang-format
+# make V=1        show the commands
+
+OUTPUT    := build
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= cc
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/;s/ppc64le/powerpc/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# The system include directories clang would use for the host, so that the
+# BPF programs can include <asm-generic/errno.h> and friends.
+CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-Iinclude -I$(OUTPUT) $(CLANG_BPF_SYS_INCLUDES)
+LDLIBS    := -lbpf -lelf -lz
+STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+
+# Userspace: everything in user/ except main.c is a library the tests link too.
+LIB_SRCS  := $(filter-out user/main.c,$(wildcard user/*.c))
+LIB_OBJS  := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
+MAIN_OBJ  := $(OUTPUT)/user/main.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(wildcard tools/*.c))
+STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
+
+.PHONY: all static run deps test unit e2e vm bench fuzz format check-format clean
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS)
+
+all: synscope $(TOOLS)
+
+synscope: $(MAIN_OBJ) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS)
+	$(call msg,LINK,synscope (static))
+	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o synscope
+
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests $(OUTPUT)/tools:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
+	$(Q)rm -f $@.tmp
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
+
+# Every userspace object may include a skeleton: build those first.
+$(OUTPUT)/user/%.o: user/%.c $(SKELS) | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tools/%: tools/%.c | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+$(OUTPUT)/tools/%-static: tools/%.c | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+deps:
+	$(Q)tools/install-deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./synscope $(ARGS)
+
+unit: $(UNIT_BINS)
+	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+e2e: all
+	$(Q)tests/run-e2e.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory check-format
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory e2e
+
+FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c)
+
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+check-format:
+	$(call msg,FORMAT,check)
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	$(Q)rm -rf $(OUTPUT) synscope
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tools/*.d)

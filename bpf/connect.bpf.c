@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The connect tracer: follows every outgoing TCP connect from its start to
+ * its outcome, counts its SYN retransmissions, and follows established
+ * connections until they close.
+ *
+ * Three attach modes share one body; userspace loads only one mode's entry
+ * points:
+ *  - fentry/fexit on tcp_v4_connect/tcp_v6_connect,
+ *  - kprobe/kretprobe on the same functions,
+ *  - tracepoints only: syscalls:sys_enter_connect/sys_exit_connect.
+ * All modes use sock:inet_sock_set_state and tcp:tcp_retransmit_skb
+ * (tp_btf where the kernel has BTF for them, else raw_tp).
+ *
+ * The start of an attempt is the CLOSE -> SYN_SENT transition, in the
+ * connecting thread; its end is the next transition to ESTABLISHED or CLOSE,
+ * often in softirq or timer context.  The connect call (function or syscall)
+ * adds what the state changes cannot tell: the errno of a connect that failed
+ * locally.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "connect.h"
+
+#define AF_INET	     2
+#define AF_INET6     10
+#define IPPROTO_TCP  6
+#define S_IFMT	     00170000
+#define S_IFSOCK     0140000
+#define SS_UNCONNECTED 1
+#define ERESTARTSYS    512 /* kernel-internal, include/linux/errno.h */
+
+/* Set by userspace before load. */
+const volatile __u32 filter_tgid = 0;
+const volatile __u16 filter_dport = 0;
+const volatile __u8 filter_family = 0;
+const volatile __u8 filter_dst = 0; /* destinations must match dst_filter */
+const volatile char filter_comm[COMM_LEN] = {};
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, DEFAULT_RINGBUF_MB << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_MAX_INFLIGHT);
+	__type(key, __u64);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_MAX_INFLIGHT);
+	__type(key, __u32);
+	__type(value, struct connect_call);
+} connect_calls SEC(".maps");
+
+/* Established connections, socket -> time established. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_MAX_OPEN);
+	__type(key, __u64);
+	__type(value, __u64);
+} open_conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, COUNTER__COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct dst_key);
+	__type(value, __u8);
+} dst_filter SEC(".maps");
+
+static __always_inline void count(enum counter which)
+{
+	__u32 key = which;
+	__u64 *value = bpf_map_lookup_elem(&counters, &key);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline bool comm_wanted(const char *comm)
+{
+	if (!filter_comm[0])
+		return true;
+	for (int i = 0; i < COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline bool dst_wanted(__u8 family, const __u8 *daddr)
+{
+	struct dst_key key = {};
+
+	if (!filter_dst)
+		return true;
+	key.prefixlen = 8 + (family == AF_INET ? 32 : 128);
+	key.family = family;
+	__builtin_memcpy(key.addr, daddr, ADDR_LEN);
+	return bpf_map_lookup_elem(&dst_filter, &key) != NULL;
+}
+
+/* Does the user want attempts of the current task to this destination? */
+static __always_inline bool attempt_wanted(__u8 family, const __u8 *daddr, __u16 dport)
+{
+	char comm[COMM_LEN];
+
+	if (filter_tgid && (bpf_get_current_pid_tgid() >> 32) != filter_tgid)
+		return false;
+	if (filter_family && family != filter_family)
+		return false;
+	if (filter_dport && dport != filter_dport)
+		return false;
+	if (filter_comm[0]) {
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!comm_wanted(comm))
+			return false;
+	}
+	return dst_wanted(family, daddr);
+}
+
+static __always_inline bool is_v4_mapped(const __u8 *a)
+{
+	const __u32 *w = (const __u32 *)a;
+
+	return w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0x0000ffff);
+}
+
+/* Report IPv4-mapped IPv6 addresses as IPv4. */
+static __always_inline void unmap_v4(__u8 *family, __u8 *saddr, __u8 *daddr)
+{
+	if (*family != AF_INET6 || !is_v4_mapped(daddr))
+		return;
+	*family = AF_INET;
+	__builtin_memcpy(daddr, daddr + 12, 4);
+	__builtin_memset(daddr + 4, 0, 12);
+	if (saddr) {
+		__builtin_memcpy(saddr, saddr + 12, 4);
+		__builtin_memset(saddr + 4, 0, 12);
+	}
+}
+
+/*
+ * The source port.  Not skc_num: inet_put_port() clears that before the
+ * transition to CLOSE is traced; inet_sport keeps it.
+ */
+static __always_inline __u16 sock_sport(const struct sock *sk)
+{
+	return bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+}
+
+/* Addresses and ports of a socket, in the byte orders connect.h states. */
+static __always_inline void sock_addrs(const struct sock *sk, __u8 *family, __u8 *saddr,
+				       __u8 *daddr, __u16 *sport, __u16 *dport)
+{
+	*family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (*family == AF_INET) {
+		bpf_core_read(saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(saddr, ADDR_LEN, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(daddr, ADDR_LEN, &sk->__sk_common.skc_v6_daddr);
+	}
+	if (sport)
+		*sport = sock_sport(sk);
+	*dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	unmap_v4(family, saddr, daddr);
+}
+
+static __always_inline bool is_tcp(const struct sock *sk)
+{
+	/* A bitfield before 5.6 (bf9765145b85), a __u16 since: read it either way. */
+	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) == IPPROTO_TCP;
+}
+
+/* The task and socket facts of a new attempt, as seen by the connecting thread. */
+static __always_inline void attempt_init(struct inflight *e, const struct sock *sk, __u64 now)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	e->start_ns = now;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	sock_addrs(sk, &e->family, e->saddr, e->daddr, &e->sport, &e->dport);
+}
+
+static __always_inline long wakeup_flags(void)
+{
+	/* Wake userspace only when there is a batch to read; it also polls. */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline struct conn_event *event_reserve(enum counter produced)
+{
+	struct conn_event *ev;
+
+	count(produced);
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev)
+		count(COUNTER_RINGBUF_FULL);
+	return ev;
+}
+
+static __always_inline void event_fill(struct conn_event *ev, __u64 sk, const struct inflight *e)
+{
+	ev->sock = sk;
+	ev->ts_ns = e->start_ns;
+	ev->cgroup_id = e->cgroup_id;
+	ev->pid = e->pid;
+	ev->tid = e->tid;
+	ev->netns = e->netns;
+	ev->family = e->family;
+	ev->dport = e->dport;
+	__builtin_memcpy(ev->saddr, e->saddr, ADDR_LEN);
+	__builtin_memcpy(ev->daddr, e->daddr, ADDR_LEN);
+	__builtin_memcpy(ev->comm, e->comm, COMM_LEN);
+	ev->syn_retries = e->syn_retries > 255 ? 255 : e->syn_retries;
+}
+
+/*
+ * Send the outcome of an attempt, and forget the attempt when it was in the
+ * in-flight map (after copying it, before publishing it: userspace must not
+ * find it in flight once it has read its outcome).  sk is NULL for calls that
+ * failed before their socket had a state; the source port is read from the
+ * socket now because it is chosen after SYN_SENT.
+ */
+static __always_inline void attempt_emit(const struct sock *sk, const struct inflight *e,
+					 enum outcome outcome, int error, bool forget)
+{
+	struct conn_event *ev = event_reserve(COUNTER_ATTEMPT_EVENTS);
+	__u64 key = (__u64)sk;
+
+	if (ev) {
+		event_fill(ev, key, e);
+		ev->kind = EVENT_ATTEMPT;
+		ev->outcome = outcome;
+		ev->error = error;
+		ev->duration_ns = bpf_ktime_get_ns() - e->start_ns;
+		if (sk)
+			sock_addrs(sk, &ev->family, ev->saddr, ev->daddr, &ev->sport, &ev->dport);
+	}
+	if (forget)
+		bpf_map_delete_elem(&inflight, &key);
+	if (ev)
+		bpf_ringbuf_submit(ev, wakeup_flags());
+}
+
+/* CLOSE -> SYN_SENT: a new attempt, in the connecting thread. */
+static __always_inline void attempt_start(const struct sock *sk)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inflight e = {};
+	struct connect_call *call;
+	__u64 key = (__u64)sk;
+
+	attempt_init(&e, sk, bpf_ktime_get_ns());
+	if (!attempt_wanted(e.family, e.daddr, e.dport))
+		return;
+	call = bpf_map_lookup_elem(&connect_calls, &tid);
+	if (call && call->sock == key) {
+		call->syn_sent = 1;
+		e.in_connect = 1;
+		if (call->start_ns)
+			e.start_ns = call->start_ns;
+	}
+	if (bpf_map_update_elem(&inflight, &key, &e, BPF_ANY))
+		count(COUNTER_INFLIGHT_FULL);
+}
+
+static __always_inline void open_track(const struct sock *sk, __u64 now)
+{
+	__u64 key = (__u64)sk;
+
+	if (bpf_map_update_elem(&open_conns, &key, &now, BPF_ANY))
+		count(COUNTER_OPEN_FULL);
+}
+
+/* A followed attempt reached ESTABLISHED. */
+static __always_inline void attempt_established(const struct sock *sk, struct inflight *e)
+{
+	attempt_emit(sk, e, OUTCOME_ESTABLISHED, 0, true);
+	open_track(sk, bpf_ktime_get_ns());
+}
+
+/* A followed attempt reached CLOSE: sk_err tells why, if anything does. */
+static __always_inline void attempt_closed(const struct sock *sk, struct inflight *e)
+{
+	int error = BPF_CORE_READ(sk, sk_err);
+
+	if (!error && e->in_connect) {
+		/* Failed inside tcp_v*_connect (no port, no route, ...) or the
+		 * caller's own doing: connect()'s return value decides. */
+		e->closed_in_connect = 1;
+		return;
+	}
+	if (error)
+		attempt_emit(sk, e, outcome_of_sk_error(error), error, true);
+	else
+		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);
+}
+
+/* An established connection we followed reached CLOSE. */
+static __always_inline void open_closed(const struct sock *sk)
+{
+	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	struct inflight e = {};
+	struct conn_event *ev;
+	__u64 *since;
+
+	since = bpf_map_lookup_elem(&open_conns, &key);
+	if (!since)
+		return;
+	ev = event_reserve(COUNTER_CLOSE_EVENTS);
+	if (ev) {
+		sock_addrs(sk, &e.family, e.saddr, e.daddr, NULL, &e.dport);
+		e.start_ns = now;
+		event_fill(ev, key, &e);
+		ev->kind = EVENT_CLOSE;
+		ev->duration_ns = now - *since;
+		ev->sport = sock_sport(sk);
+		bpf_ringbuf_submit(ev, wakeup_flags());
+	}
+	bpf_map_delete_elem(&open_conns, &key);
+}
+
+static __always_inline void handle_set_state(const struct sock *sk, int oldstate, int newstate)
+{
+	struct inflight *e;
+	__u64 key = (__u64)sk;
+
+	if (!is_tcp(sk))
+		return;
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
+		attempt_start(sk);
+		return;
+	}
+	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
+		return;
+	e = bpf_map_lookup_elem(&inflight, &key);
+	if (e && newstate == TCP_ESTABLISHED)
+		attempt_established(sk, e);
+	else if (e)
+		attempt_closed(sk, e);
+	else if (newstate == TCP_CLOSE)
+		open_closed(sk);
+}
+
+static __always_inline void handle_retransmit(const struct sock *sk)
+{
+	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	struct conn_event *ev;
+	struct inflight *e;
+
+	if (BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_SYN_SENT)
+		return;
+	e = bpf_map_lookup_elem(&inflight, &key);
+	if (!e)
+		return;
+	e->syn_retries++;
+	e->last_retransmit_ns = now;
+	e->sport = sock_sport(sk);
+	ev = event_reserve(COUNTER_RETRANSMIT_EVENTS);
+	if (!ev)
+		return;
+	event_fill(ev, key, e);
+	ev->kind = EVENT_SYN_RETRANSMIT;
+	ev->duration_ns = now - e->start_ns;
+	ev->sport = e->sport;
+	bpf_ringbuf_submit(ev, wakeup_flags());
+}
+
+/* Destination of a connect() call, from its struct sockaddr (user or kernel copy). */
+static __always_inline int read_sockaddr(struct connect_call *call, const void *uaddr, bool user)
+{
+	struct sockaddr_in6 sa = {};
+	long err;
+
+	err = user ? bpf_probe_read_user(&sa, sizeof(sa), uaddr)
+		   : bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
+	if (err)
+		return -1;
+	call->family = sa.sin6_family;
+	call->dport = bpf_ntohs(sa.sin6_port);
+	if (sa.sin6_family == AF_INET)
+		__builtin_memcpy(call->daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+	else if (sa.sin6_family == AF_INET6)
+		__builtin_memcpy(call->daddr, &sa.sin6_addr, ADDR_LEN);
+	else
+		return -1;
+	unmap_v4(&call->family, NULL, call->daddr);
+	return 0;
+}
+
+/* A connect call begins on socket sk, to the address at uaddr. */
+static __always_inline void call_enter(const struct sock *sk, const void *uaddr, bool user)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct connect_call *found, call = {};
+
+	found = bpf_map_lookup_elem(&connect_calls, &tid);
+	if (found && found->sock == (__u64)sk) {
+		found->depth++;
+		return;
+	}
+	if (read_sockaddr(&call, uaddr, user) ||
+	    !attempt_wanted(call.family, call.daddr, call.dport))
+		return;
+	call.sock = (__u64)sk;
+	call.start_ns = bpf_ktime_get_ns();
+	call.depth = 1;
+	if (bpf_map_update_elem(&connect_calls, &tid, &call, BPF_ANY))
+		count(COUNTER_CONNECT_CTX_FULL);
+}
+
+/* Errors that are not a new attempt failing: the socket was already busy. */
+static __always_inline bool is_attempt_error(long ret)
+{
+	return ret < 0 && ret != -EINPROGRESS && ret != -EALREADY && ret != -EISCONN &&
+	       ret != -EINTR && ret != -ERESTARTSYS;
+}
+
+/* A call that failed before its socket reached SYN_SENT: no route, bad address, ... */
+static __always_inline void call_failed_early(const struct connect_call *call, long ret)
+{
+	const struct sock *sk = (const struct sock *)call->sock;
+	struct inflight e = {};
+
+	attempt_init(&e, sk, call->start_ns);
+	e.family = call->family;
+	e.dport = call->dport;
+	__builtin_memcpy(e.daddr, call->daddr, ADDR_LEN);
+	attempt_emit(NULL, &e, OUTCOME_LOCAL_ERROR, -ret, false);
+}
+
+/* The connect call returned ret. */
+static __always_inline void call_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	const struct sock *sk;
+	struct connect_call *call;
+	struct inflight *e;
+
+	call = bpf_map_lookup_elem(&connect_calls, &tid);
+	if (!call)
+		return;
+	if (--call->depth > 0)
+		return;
+	if (!call->syn_sent) {
+		if (is_attempt_error(ret))
+			call_failed_early(call, ret);
+		goto out_delete;
+	}
+	sk = (const struct sock *)call->sock;
+	e = bpf_map_lookup_elem(&inflight, &call->sock);
+	if (!e)
+		goto out_delete;
+	if (!e->closed_in_connect) {
+		/* The SYN is out: its source port is known now. */
+		e->in_connect = 0;
+		e->sport = sock_sport(sk);
+	}
+	else if (is_attempt_error(ret))
+		attempt_emit(sk, e, OUTCOME_LOCAL_ERROR, -ret, true);
+	else
+		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);
+out_delete:
+	bpf_map_delete_elem(&connect_calls, &tid);
+}
+
+/* The TCP socket behind a file descriptor of the current task, if it is one. */
+static __always_inline const struct sock *tcp_sock_of_fd(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **fds, *file;
+	struct socket *sock;
+	const struct sock *sk;
+	umode_t mode;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(task, files, fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
+		return NULL;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || !is_tcp(sk))
+		return NULL;
+	return sk;
+}
+
+/* fentry mode */
+
+SEC("fentry/tcp_v4_connect")
+int BPF_PROG(fentry_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
+{
+	call_enter(sk, uaddr, false);
+	return 0;
+}
+
+SEC("fexit/tcp_v4_connect")
+int BPF_PROG(fexit_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	call_exit(ret);
+	return 0;
+}
+
+SEC("fentry/tcp_v6_connect")
+int BPF_PROG(fentry_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
+{
+	call_enter(sk, uaddr, false);
+	return 0;
+}
+
+SEC("fexit/tcp_v6_connect")
+int BPF_PROG(fexit_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	call_exit(ret);
+	return 0;
+}
+
+/* kprobe mode */
+
+SEC("kprobe/tcp_v4_connect")
+int BPF_KPROBE(kprobe_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
+{
+	call_enter(sk, uaddr, false);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v4_connect")
+int BPF_KRETPROBE(kretprobe_tcp_v4_connect, int ret)
+{
+	call_exit(ret);
+	return 0;
+}
+
+SEC("kprobe/tcp_v6_connect")
+int BPF_KPROBE(kprobe_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
+{
+	call_enter(sk, uaddr, false);
+	return 0;
+}
+
+SEC("kretprobe/tcp_v6_connect")
+int BPF_KRETPROBE(kretprobe_tcp_v6_connect, int ret)
+{
+	call_exit(ret);
+	return 0;
+}
+
+/* tracepoint mode */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tp_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	const struct sock *sk = tcp_sock_of_fd((int)ctx->args[0]);
+
+	if (sk)
+		call_enter(sk, (const void *)ctx->args[1], true);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	call_exit(ctx->ret);
+	return 0;
+}
+
+/* State changes and retransmits, all modes */
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	handle_set_state(sk, oldstate, newstate);
+	return 0;
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(raw_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	handle_set_state(sk, oldstate, newstate);
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
+{
+	handle_retransmit(sk);
+	return 0;
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int BPF_PROG(raw_tcp_retransmit_skb, const struct sock *sk)
+{
+	handle_retransmit(sk);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <argp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "cli.h"
+
+const char *argp_program_version = "synscope 0.1";
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+	"Show why TCP connects stall: every outgoing connect attempt, its SYN retransmissions and "
+	"its outcome, per destination.\n"
+	"\v"
+	"Outcomes: established, refused, timeout, unreachable, aborted (the application gave up), "
+	"local_error (failed before any SYN, e.g. EADDRNOTAVAIL).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  synscope                         stream every attempt until Ctrl-C\n"
+	"  synscope --check                 what this kernel supports, which mode would be used\n"
+	"  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
+	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
+	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n";
+
+enum {
+	OPT_DPORT = 0x100,
+	OPT_DST,
+	OPT_STALL_MS,
+	OPT_PROBE_MODE,
+	OPT_CHECK,
+	OPT_CSV,
+	OPT_SUMMARY_CSV,
+	OPT_MAX_INFLIGHT,
+	OPT_MAX_OPEN,
+	OPT_RINGBUF_MB,
+	OPT_INFLIGHT_TTL,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Filters:", 1 },
+	{ "pid", 'p', "PID", 0, "Only attempts by this process (tgid)", 1 },
+	{ "comm", 'c', "COMM", 0, "Only attempts by tasks with this command name", 1 },
+	{ "dport", OPT_DPORT, "PORT", 0, "Only attempts to this destination port", 1 },
+	{ "dst", OPT_DST, "CIDR", 0, "Only attempts to this network (repeatable)", 1 },
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 1 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 1 },
+	{ NULL, 0, NULL, 0, "Timing:", 2 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until interrupted)", 2 },
+	{ "interval", 'i', "SECONDS", 0, "Summary and rate interval (default 1)", 2 },
+	{ "stall-ms", OPT_STALL_MS, "MS", 0, "Report attempts pending longer than MS (default 1000)",
+	  2 },
+	{ "inflight-ttl", OPT_INFLIGHT_TTL, "SECONDS", 0,
+	  "Expire in-flight entries that never resolve after SECONDS (default 300)", 2 },
+	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ "csv", OPT_CSV, "FILE", 0, "Write one CSV row per attempt to FILE", 3 },
+	{ "summary-csv", OPT_SUMMARY_CSV, "FILE", 0,
+	  "Write the per-destination table to FILE every interval and at exit", 3 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's debug output", 3 },
+	{ NULL, 0, NULL, 0, "Kernel side:", 4 },
+	{ "check", OPT_CHECK, NULL, 0,
+	  "Print what this kernel supports and which mode would be used, then exit", 4 },
+	{ "probe-mode", OPT_PROBE_MODE, "MODE", 0,
+	  "auto (default), fentry, kprobe or tracepoint", 4 },
+	{ "max-inflight", OPT_MAX_INFLIGHT, "N", 0,
+	  "Attempts followed at once (default 131072)", 4 },
+	{ "max-open", OPT_MAX_OPEN, "N", 0,
+	  "Established connections followed at once (default 262144)", 4 },
+	{ "ringbuf-mb", OPT_RINGBUF_MB, "MB", 0, "Ring buffer size, a power of two (default 16)",
+	  4 },
+	{},
+};
+
+static void usage_error(const char *option, const char *arg, const char *expected)
+{
+	fprintf(stderr, "synscope: invalid %s '%s': expected %s\n", option, arg, expected);
+	exit(EXIT_USAGE);
+}
+
+static __u64 parse_u64(const char *option, const char *arg, __u64 min, __u64 max,
+		       const char *expected)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (!*arg || *arg == '-' || *arg == '+')
+		usage_error(option, arg, expected);
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || v < min || v > max)
+		usage_error(option, arg, expected);
+	return v;
+}
+
+/* "1", "0.25", "2.5": a positive number of seconds, in milliseconds. */
+static __u64 parse_seconds_ms(const char *option, const char *arg, __u64 min_ms)
+{
+	const char *expected = "a number of seconds such as 1 or 0.5";
+	double v;
+	char *end;
+
+	errno = 0;
+	if (!*arg || *arg == '-' || *arg == '+')
+		usage_error(option, arg, expected);
+	v = strtod(arg, &end);
+	if (errno || *end || v != v || v * 1000 < min_ms || v > 1e9)
+		usage_error(option, arg, expected);
+	return (__u64)(v * 1000 + 0.5);
+}
+
+int cidr_parse(const char *text, struct cidr *out)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long prefix;
+	int max;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return -EINVAL;
+	max = out->family == AF_INET ? 32 : 128;
+	out->prefix_len = max;
+	if (!slash)
+		return 0;
+	errno = 0;
+	prefix = strtoul(slash, &end, 10);
+	if (!*slash || *end || errno || prefix > (unsigned long)max || *slash == '-')
+		return -EINVAL;
+	out->prefix_len = prefix;
+	return 0;
+}
+
+static const char *const probe_mode_names[] = {
+	[PROBE_MODE_AUTO] = "auto",
+	[PROBE_MODE_FENTRY] = "fentry",
+	[PROBE_MODE_KPROBE] = "kprobe",
+	[PROBE_MODE_TRACEPOINT] = "tracepoint",
+};
+
+const char *probe_mode_name(enum probe_mode mode)
+{
+	return mode <= PROBE_MODE_TRACEPOINT ? probe_mode_names[mode] : "?";
+}
+
+static enum probe_mode parse_probe_mode(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i <= PROBE_MODE_TRACEPOINT; i++)
+		if (!strcmp(arg, probe_mode_names[i]))
+			return i;
+	usage_error("--probe-mode", arg, "auto, fentry, kprobe or tracepoint");
+	return PROBE_MODE_AUTO;
+}
+
+static void parse_family(struct config *cfg, __u8 family)
+{
+	if (cfg->family && cfg->family != family) {
+		fprintf(stderr, "synscope: -4 and -6 exclude each other\n");
+		exit(EXIT_USAGE);
+	}
+	cfg->family = family;
+}
+
+static void parse_dst(struct config *cfg, const char *arg)
+{
+	if (cfg->n_dst == MAX_DST_FILTERS) {
+		fprintf(stderr, "synscope: too many --dst networks (at most %d)\n",
+			MAX_DST_FILTERS);
+		exit(EXIT_USAGE);
+	}
+	if (cidr_parse(arg, &cfg->dst[cfg->n_dst]))
+		usage_error("--dst", arg, "an address or network such as 198.18.0.0/15 or fd00::/8");
+	cfg->n_dst++;
+}
+
+static void parse_comm(struct config *cfg, const char *arg)
+{
+	if (!*arg || strlen(arg) >= COMM_LEN)
+		usage_error("--comm", arg, "a command name of 1 to 15 characters");
+	strcpy(cfg->comm, arg);
+}
+
+static __u32 parse_ringbuf_mb(const char *arg)
+{
+	__u64 mb = parse_u64("--ringbuf-mb", arg, 1, 1024, "a power of two from 1 to 1024");
+
+	if (mb & (mb - 1))
+		usage_error("--ringbuf-mb", arg, "a power of two from 1 to 1024");
+	return mb;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct config *cfg = state->input;
+
+	switch (key) {
+	case 'p':
+		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id");
+		break;
+	case 'c':
+		parse_comm(cfg, arg);
+		break;
+	case OPT_DPORT:
+		cfg->dport = parse_u64("--dport", arg, 1, 65535, "a port from 1 to 65535");
+		break;
+	case OPT_DST:
+		parse_dst(cfg, arg);
+		break;
+	case '4':
+		parse_family(cfg, AF_INET);
+		break;
+	case '6':
+		parse_family(cfg, AF_INET6);
+		break;
+	case 'd':
+		cfg->duration_ms = parse_seconds_ms("--duration", arg, 1);
+		break;
+	case 'i':
+		cfg->interval_ms = parse_seconds_ms("--interval", arg, 10);
+		break;
+	case OPT_STALL_MS:
+		cfg->stall_ms = parse_u64("--stall-ms", arg, 1, 86400000, "milliseconds, 1 or more");
+		break;
+	case OPT_INFLIGHT_TTL:
+		cfg->inflight_ttl_ms = parse_seconds_ms("--inflight-ttl", arg, 1000);
+		break;
+	case OPT_CSV:
+		cfg->csv_path = arg;
+		break;
+	case OPT_SUMMARY_CSV:
+		cfg->summary_csv_path = arg;
+		break;
+	case 'v':
+		cfg->verbose = true;
+		break;
+	case OPT_CHECK:
+		cfg->check = true;
+		break;
+	case OPT_PROBE_MODE:
+		cfg->probe_mode = parse_probe_mode(arg);
+		break;
+	case OPT_MAX_INFLIGHT:
+		cfg->max_inflight = parse_u64("--max-inflight", arg, 16, 1 << 24, "16 to 16777216");
+		break;
+	case OPT_MAX_OPEN:
+		cfg->max_open = parse_u64("--max-open", arg, 16, 1 << 24, "16 to 16777216");
+		break;
+	case OPT_RINGBUF_MB:
+		cfg->ringbuf_mb = parse_ringbuf_mb(arg);
+		break;
+	case ARGP_KEY_ARG:
+		fprintf(stderr, "synscope: unexpected argument '%s'\n", arg);
+		exit(EXIT_USAGE);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void cli_parse(int argc, char **argv, struct config *cfg)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->interval_ms = 1000;
+	cfg->stall_ms = 1000;
+	cfg->inflight_ttl_ms = 300 * 1000;
+	cfg->max_inflight = DEFAULT_MAX_INFLIGHT;
+	cfg->max_open = DEFAULT_MAX_OPEN;
+	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
+	argp_err_exit_status = EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, cfg);
+}

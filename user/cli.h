@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Command line: what the user asked for. */
+#ifndef SYNSCOPE_CLI_H
+#define SYNSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "connect.h"
+
+#define MAX_DST_FILTERS 64
+#define EXIT_USAGE	2
+
+struct cidr {
+	__u8 addr[ADDR_LEN];
+	__u8 family;
+	__u8 prefix_len;
+};
+
+struct config {
+	/* filters */
+	__u32 pid;
+	char comm[COMM_LEN];
+	__u16 dport;
+	__u8 family; /* 0: both */
+	struct cidr dst[MAX_DST_FILTERS];
+	unsigned int n_dst;
+	/* timing */
+	__u64 duration_ms; /* 0: until interrupted */
+	__u64 interval_ms;
+	__u64 stall_ms;
+	__u64 inflight_ttl_ms;
+	/* kernel side */
+	enum probe_mode probe_mode;
+	__u32 max_inflight;
+	__u32 max_open;
+	__u32 ringbuf_mb;
+	/* outputs */
+	const char *csv_path;
+	const char *summary_csv_path;
+	bool verbose;
+	bool check;
+};
+
+/* Fill cfg from argv; on invalid input print one line naming the option and exit 2. */
+void cli_parse(int argc, char **argv, struct config *cfg);
+
+/* "198.18.0.0/15", "fd00::/8", or an address (a /32 or /128); 0 on success. */
+int cidr_parse(const char *text, struct cidr *out);
+
+/* "auto", "fentry", "kprobe", "tracepoint" */
+const char *probe_mode_name(enum probe_mode mode);
+
+#endif

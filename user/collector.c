@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "clock.h"
+#include "collector.h"
+
+struct dest_entry {
+	struct dest_key key;
+	struct dest *dest;
+};
+
+struct pending_key {
+	__u64 sock;
+	__u64 start_ns;
+};
+
+int collector_init(struct collector *c, __u64 stall_ns)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->stall_ns = stall_ns;
+	err = table_init(&c->dests, sizeof(struct dest_key), sizeof(struct dest_entry));
+	if (err)
+		return err;
+	err = table_init(&c->pending, sizeof(struct pending_key), sizeof(struct pending));
+	if (err)
+		table_free(&c->dests);
+	return err;
+}
+
+void collector_free(struct collector *c)
+{
+	struct dest_entry *e;
+
+	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
+		free(e->dest);
+	table_free(&c->dests);
+	table_free(&c->pending);
+}
+
+void dest_key_of(struct dest_key *key, unsigned int family, const __u8 *addr, __u16 port)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = family;
+	key->port = port;
+	memcpy(key->addr, addr, ADDR_LEN);
+}
+
+const struct dest *collector_find(const struct collector *c, const struct dest_key *key)
+{
+	const struct dest_entry *e = table_find(&c->dests, key);
+
+	return e ? e->dest : NULL;
+}
+
+/* The destination of key, created if new; NULL when out of memory. */
+static struct dest *dest_get(struct collector *c, const struct dest_key *key)
+{
+	struct dest_entry *e;
+	bool created;
+
+	e = table_upsert(&c->dests, key, &created);
+	if (!e)
+		return NULL;
+	if (created) {
+		e->dest = calloc(1, sizeof(*e->dest));
+		if (!e->dest) {
+			table_remove(&c->dests, e);
+			return NULL;
+		}
+		e->dest->key = *key;
+	}
+	return e->dest;
+}
+
+const struct dest *collector_next(const struct collector *c, const struct dest *prev)
+{
+	const struct dest_entry *e = prev ? table_find(&c->dests, &prev->key) : NULL;
+
+	e = table_next(&c->dests, e);
+	return e ? e->dest : NULL;
+}
+
+const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev)
+{
+	return table_next(&c->pending, prev);
+}
+
+__u64 dest_failures(const struct dest *d)
+{
+	return d->attempts - d->outcomes[OUTCOME_ESTABLISHED];
+}
+
+/* Advance the per-second history to second now, clearing the slots passed over. */
+static void series_advance(struct series *s, __u64 second)
+{
+	__u64 gap;
+
+	if (second <= s->newest_second)
+		return;
+	gap = second - s->newest_second;
+	if (gap > SERIES_SECONDS)
+		gap = SERIES_SECONDS;
+	while (gap--) {
+		unsigned int i = (second - gap) % SERIES_SECONDS;
+
+		s->attempts[i] = 0;
+		s->failures[i] = 0;
+	}
+	s->newest_second = second;
+}
+
+static void series_count(struct series *s, __u64 second, bool failed)
+{
+	unsigned int i = second % SERIES_SECONDS;
+
+	series_advance(s, second);
+	if (second + SERIES_SECONDS <= s->newest_second)
+		return; /* older than the history */
+	s->attempts[i]++;
+	if (failed)
+		s->failures[i]++;
+}
+
+static void failure_record(struct dest *d, const struct attempt *a)
+{
+	struct failure *f = &d->recent[d->recent_next];
+
+	f->wall_ns = a->wall_ns;
+	f->waited_ns = a->latency_ns;
+	f->pid = a->pid;
+	f->error = a->error;
+	f->syn_retries = a->syn_retries;
+	f->outcome = a->outcome;
+	memcpy(f->comm, a->comm, COMM_LEN);
+	d->recent_next = (d->recent_next + 1) % RECENT_FAILURES;
+	if (d->recent_count < RECENT_FAILURES)
+		d->recent_count++;
+}
+
+static void dest_count_attempt(struct dest *d, const struct attempt *a)
+{
+	bool failed = a->outcome != OUTCOME_ESTABLISHED;
+
+	d->attempts++;
+	d->outcomes[a->outcome]++;
+	d->retries[a->syn_retries < RETRY_BUCKETS ? a->syn_retries : RETRY_BUCKETS - 1]++;
+	if (a->syn_retries)
+		d->retried_attempts++;
+	series_count(&d->series, a->wall_ns / NSEC_PER_SEC, failed);
+	if (failed) {
+		failure_record(d, a);
+		return;
+	}
+	hist_add(&d->latency_us, a->latency_ns / NSEC_PER_USEC);
+	d->open++;
+	if (d->open > d->open_peak)
+		d->open_peak = d->open;
+}
+
+static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
+{
+	memset(a, 0, sizeof(*a));
+	a->wall_ns = wall_of_mono(ev->ts_ns);
+	a->latency_ns = ev->duration_ns;
+	a->cgroup_id = ev->cgroup_id;
+	a->pid = ev->pid;
+	a->tid = ev->tid;
+	a->netns = ev->netns;
+	a->error = ev->error;
+	a->sport = ev->sport;
+	a->dport = ev->dport;
+	a->syn_retries = ev->syn_retries;
+	a->family = ev->family;
+	a->outcome = ev->outcome;
+	memcpy(a->saddr, ev->saddr, ADDR_LEN);
+	memcpy(a->daddr, ev->daddr, ADDR_LEN);
+	memcpy(a->comm, ev->comm, COMM_LEN);
+}
+
+/* A resolved attempt is no longer in flight. */
+static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev)
+{
+	struct pending_key key = { .sock = ev->sock, .start_ns = ev->ts_ns };
+	struct pending *p = table_find(&c->pending, &key);
+
+	if (!p)
+		return;
+	if (d->inflight)
+		d->inflight--;
+	if (c->total.inflight)
+		c->total.inflight--;
+	if (p->stall_reported && d->stalled)
+		d->stalled--;
+	if (p->stall_reported && c->total.stalled)
+		c->total.stalled--;
+	table_remove(&c->pending, p);
+}
+
+static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
+{
+	struct dest_key key;
+	struct dest *d;
+
+	if (ev->outcome >= OUTCOME__COUNT) {
+		c->acct.malformed++;
+		return false;
+	}
+	attempt_of_event(out, ev);
+	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
+	d = dest_get(c, &key);
+	if (!d)
+		return false;
+	pending_resolved(c, d, ev);
+	dest_count_attempt(d, out);
+	dest_count_attempt(&c->total, out);
+	out->dest = d;
+	return true;
+}
+
+static void add_retransmit(struct collector *c, const struct conn_event *ev)
+{
+	struct dest_key key;
+	struct dest *d;
+
+	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
+	d = dest_get(c, &key);
+	if (d)
+		d->syn_retransmits++;
+	c->total.syn_retransmits++;
+}
+
+static void add_close(struct collector *c, const struct conn_event *ev)
+{
+	struct dest_key key;
+	struct dest *d;
+
+	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
+	d = dest_get(c, &key);
+	if (d && d->open)
+		d->open--;
+	if (c->total.open)
+		c->total.open--;
+}
+
+bool collector_add_event(struct collector *c, const struct conn_event *ev, struct attempt *out)
+{
+	if (ev->kind < EVENT_ATTEMPT || ev->kind > EVENT_CLOSE) {
+		c->acct.malformed++;
+		return false;
+	}
+	c->acct.delivered[ev->kind]++;
+	switch (ev->kind) {
+	case EVENT_ATTEMPT:
+		return add_attempt(c, ev, out);
+	case EVENT_SYN_RETRANSMIT:
+		add_retransmit(c, ev);
+		return false;
+	default:
+		add_close(c, ev);
+		return false;
+	}
+}
+
+void collector_scan_begin(struct collector *c)
+{
+	c->scan++;
+}
+
+const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
+					   const struct inflight *info, __u64 now_ns)
+{
+	struct pending_key key = { .sock = sock, .start_ns = info->start_ns };
+	struct pending *p;
+	bool created;
+
+	p = table_upsert(&c->pending, &key, &created);
+	if (!p)
+		return NULL;
+	p->info = *info;
+	p->age_ns = now_ns > info->start_ns ? now_ns - info->start_ns : 0;
+	p->scan = c->scan;
+	if (p->stall_reported || p->age_ns < c->stall_ns)
+		return NULL;
+	p->stall_reported = true;
+	return p;
+}
+
+static bool seen_by_scan(void *entry, void *arg)
+{
+	const struct pending *p = entry;
+	const struct collector *c = arg;
+
+	return p->scan == c->scan;
+}
+
+/* Recount every destination's attempts in flight from the pending table. */
+static void recount_inflight(struct collector *c)
+{
+	struct dest_entry *e;
+	struct pending *p;
+
+	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
+		e->dest->inflight = e->dest->stalled = 0;
+	c->total.inflight = c->total.stalled = 0;
+	for (p = table_next(&c->pending, NULL); p; p = table_next(&c->pending, p)) {
+		struct dest_key key;
+		struct dest *d;
+
+		dest_key_of(&key, p->info.family, p->info.daddr, p->info.dport);
+		d = dest_get(c, &key);
+		if (!d)
+			continue;
+		d->inflight++;
+		c->total.inflight++;
+		d->stalled += p->stall_reported;
+		c->total.stalled += p->stall_reported;
+	}
+}
+
+void collector_scan_end(struct collector *c)
+{
+	/* Entries the scan did not see have resolved (or expired). */
+	table_sweep(&c->pending, seen_by_scan, c);
+	recount_inflight(c);
+}
+
+void collector_expired(struct collector *c, bool connect_call)
+{
+	if (connect_call)
+		c->acct.expired_calls++;
+	else
+		c->acct.expired_inflight++;
+}
+
+void collector_set_counters(struct collector *c, const __u64 *counters)
+{
+	memcpy(c->acct.kernel, counters, sizeof(c->acct.kernel));
+	c->acct.produced[EVENT_ATTEMPT] = counters[COUNTER_ATTEMPT_EVENTS];
+	c->acct.produced[EVENT_SYN_RETRANSMIT] = counters[COUNTER_RETRANSMIT_EVENTS];
+	c->acct.produced[EVENT_CLOSE] = counters[COUNTER_CLOSE_EVENTS];
+}
+
+static void dest_tick(struct dest *d, double seconds, __u64 wall_second)
+{
+	d->connects_per_s = seconds > 0 ? (d->attempts - d->attempts_at_tick) / seconds : 0;
+	d->attempts_at_tick = d->attempts;
+	series_advance(&d->series, wall_second);
+}
+
+void collector_tick(struct collector *c, __u64 now_ns)
+{
+	double seconds = c->last_tick_ns ? (now_ns - c->last_tick_ns) / 1e9 : 0;
+	__u64 wall_second = wall_of_mono(now_ns) / NSEC_PER_SEC;
+	struct dest_entry *e;
+
+	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
+		dest_tick(e->dest, seconds, wall_second);
+	dest_tick(&c->total, seconds, wall_second);
+	c->last_tick_ns = now_ns;
+}
+
+__u64 accounting_produced(const struct accounting *a)
+{
+	return a->produced[EVENT_ATTEMPT] + a->produced[EVENT_SYN_RETRANSMIT] +
+	       a->produced[EVENT_CLOSE];
+}
+
+__u64 accounting_delivered(const struct accounting *a)
+{
+	return a->delivered[EVENT_ATTEMPT] + a->delivered[EVENT_SYN_RETRANSMIT] +
+	       a->delivered[EVENT_CLOSE];
+}
+
+__u64 accounting_dropped(const struct accounting *a)
+{
+	return a->kernel[COUNTER_RINGBUF_FULL] + a->kernel[COUNTER_INFLIGHT_FULL] +
+	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL];
+}
+
+__u64 accounting_expired(const struct accounting *a)
+{
+	return a->expired_inflight + a->expired_calls;
+}

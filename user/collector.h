@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The collector owns what synscope knows: the per-destination table, the
+ * attempts in flight (from the kernel's in-flight map) and the event
+ * accounting.  Events and scans go in; the text output, the CSV writers, the
+ * dashboard and the summary only read what comes out.
+ */
+#ifndef SYNSCOPE_COLLECTOR_H
+#define SYNSCOPE_COLLECTOR_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "connect.h"
+#include "hist.h"
+#include "table.h"
+
+#define HOST_LEN	     256
+#define RETRY_BUCKETS	     8	/* attempts with 0, 1, ... 6, 7 or more SYN retries */
+#define RECENT_FAILURES	     16 /* failures kept per destination */
+#define SERIES_SECONDS	     60 /* per-second history per destination */
+
+/* A destination: address and port.  Zero it before filling it (it is a table key). */
+struct dest_key {
+	__u8 addr[ADDR_LEN];
+	__u16 port;
+	__u8 family;
+	__u8 pad;
+};
+
+/* One failed attempt, for the dashboard's detail view. */
+struct failure {
+	__u64 wall_ns;
+	__u64 waited_ns;
+	__u32 pid;
+	__s32 error;
+	__u16 syn_retries;
+	__u8 outcome;
+	char comm[COMM_LEN];
+};
+
+/* Attempts and failures per second over the last SERIES_SECONDS seconds. */
+struct series {
+	__u64 newest_second; /* wall-clock second of the newest slot */
+	__u32 attempts[SERIES_SECONDS];
+	__u32 failures[SERIES_SECONDS];
+};
+
+struct dest {
+	struct dest_key key;
+	char host[HOST_LEN]; /* name that resolved to this address; "" if unknown */
+	__u64 attempts;
+	__u64 outcomes[OUTCOME__COUNT];
+	__u64 syn_retransmits;	/* SYN retransmissions of this destination's attempts */
+	__u64 retried_attempts; /* resolved attempts that needed at least one */
+	__u64 retries[RETRY_BUCKETS];
+	struct hist latency_us; /* handshake latency of established attempts */
+	__u64 inflight;		/* attempts in flight at the last scan */
+	__u64 stalled;		/* of which pending longer than --stall-ms */
+	__u64 open;		/* established and not yet closed */
+	__u64 open_peak;
+	double connects_per_s;	/* attempts per second over the last interval */
+	__u64 attempts_at_tick;
+	struct series series;
+	struct failure recent[RECENT_FAILURES]; /* ring, newest at recent_next - 1 */
+	unsigned int recent_next;
+	unsigned int recent_count;
+};
+
+/* A resolved attempt as the outputs see it. */
+struct attempt {
+	__u64 wall_ns;	  /* when connect started */
+	__u64 latency_ns; /* handshake latency, or time until failure or abort */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	__u32 netns;
+	__s32 error;
+	__u16 sport;
+	__u16 dport;
+	__u16 syn_retries;
+	__u8 family;
+	__u8 outcome;
+	__u8 saddr[ADDR_LEN];
+	__u8 daddr[ADDR_LEN];
+	char comm[COMM_LEN];
+	const struct dest *dest;
+};
+
+/* An attempt in flight, as of the last scan of the kernel's map. */
+struct pending {
+	__u64 sock; /* key: socket and start time */
+	__u64 start_ns;
+	struct inflight info;
+	__u64 age_ns;
+	__u64 scan; /* number of the last scan that saw it */
+	bool stall_reported;
+};
+
+/* What happened to every event and every tracked entry. */
+struct accounting {
+	__u64 produced[EVENT_CLOSE + 1];  /* by event kind, as counted by the kernel */
+	__u64 delivered[EVENT_CLOSE + 1]; /* by event kind, as read by userspace */
+	__u64 kernel[COUNTER__COUNT];	  /* the kernel's counters, summed over CPUs */
+	__u64 expired_inflight;		  /* attempts that never resolved, dropped by age */
+	__u64 expired_calls;		  /* connect() calls that never returned, dropped by age */
+	__u64 malformed;		  /* records of unexpected size or kind */
+};
+
+struct collector {
+	struct table dests;   /* struct dest_key -> struct dest * */
+	struct table pending; /* (sock, start_ns) -> struct pending */
+	struct dest total;    /* every destination together */
+	struct accounting acct;
+	__u64 stall_ns;
+	__u64 scan;	      /* scans so far */
+	__u64 last_tick_ns;   /* monotonic time of the last collector_tick() */
+};
+
+int collector_init(struct collector *c, __u64 stall_ns);
+void collector_free(struct collector *c);
+
+/*
+ * Account for one ring-buffer record.  Fills *out and returns true when it
+ * was a resolved attempt, for the outputs to write.
+ */
+bool collector_add_event(struct collector *c, const struct conn_event *ev, struct attempt *out);
+
+/*
+ * A scan of the kernel's in-flight map: begin, one call per entry, end.
+ * collector_scan_entry() returns the pending attempt when it has just become
+ * a stall (pending longer than the stall threshold), NULL otherwise.
+ */
+void collector_scan_begin(struct collector *c);
+const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
+					   const struct inflight *info, __u64 now_ns);
+void collector_scan_end(struct collector *c);
+
+/* An in-flight entry the kernel never resolved was removed after ttl. */
+void collector_expired(struct collector *c, bool connect_call);
+
+/* The kernel's counters, summed over CPUs. */
+void collector_set_counters(struct collector *c, const __u64 *counters);
+
+/* Once per interval: per-second rates. */
+void collector_tick(struct collector *c, __u64 now_ns);
+
+/* The destination of key, or NULL. */
+const struct dest *collector_find(const struct collector *c, const struct dest_key *key);
+
+/* Destinations in no particular order: for (d = collector_next(c, NULL); d; d = collector_next(c, d)) */
+const struct dest *collector_next(const struct collector *c, const struct dest *prev);
+
+/* Attempts in flight: for (p = collector_next_pending(c, NULL); p; p = ...) */
+const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev);
+
+/* Events lost in the kernel (ring buffer or map full). */
+__u64 accounting_dropped(const struct accounting *a);
+__u64 accounting_produced(const struct accounting *a);
+__u64 accounting_delivered(const struct accounting *a);
+__u64 accounting_expired(const struct accounting *a);
+
+/* Failures of a destination: attempts that did not establish. */
+__u64 dest_failures(const struct dest *d);
+
+void dest_key_of(struct dest_key *key, unsigned int family, const __u8 *addr, __u16 port);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "csv.h"
+#include "format.h"
+
+/* A row being written: fields are separated as they are added. */
+struct row {
+	FILE *f;
+	int fields;
+};
+
+FILE *csv_open(const char *path, const char *option)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", option, path,
+			strerror(errno));
+	return f;
+}
+
+void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void cell(struct row *r, const char *s)
+{
+	if (r->fields++)
+		fputc(',', r->f);
+	csv_field(r->f, s);
+}
+
+static void cell_u64(struct row *r, __u64 v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	cell(r, buf);
+}
+
+static void row_end(struct row *r)
+{
+	fputs("\r\n", r->f);
+	fflush(r->f);
+}
+
+static void header(FILE *f, const char *const *names)
+{
+	struct row r = { f, 0 };
+
+	for (; *names; names++)
+		cell(&r, *names);
+	row_end(&r);
+}
+
+static const char *family_name(unsigned int family)
+{
+	return family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
+void csv_attempt_header(FILE *f)
+{
+	static const char *const names[] = {
+		"ts_iso", "ts_ns",  "pid",	   "tid",	  "comm",	"netns",
+		"cgroup_id", "family", "saddr", "sport", "daddr", "dport",
+		"outcome", "errno", "syn_retries", "latency_us", NULL,
+	};
+
+	header(f, names);
+}
+
+void csv_attempt_row(FILE *f, const struct attempt *a)
+{
+	char buf[ADDR_STRLEN > TIME_STRLEN ? ADDR_STRLEN : TIME_STRLEN];
+	struct row r = { f, 0 };
+
+	cell(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
+	cell_u64(&r, a->wall_ns);
+	cell_u64(&r, a->pid);
+	cell_u64(&r, a->tid);
+	cell(&r, a->comm);
+	cell_u64(&r, a->netns);
+	cell_u64(&r, a->cgroup_id);
+	cell(&r, family_name(a->family));
+	cell(&r, addr_fmt(buf, sizeof(buf), a->family, a->saddr));
+	cell_u64(&r, a->sport);
+	cell(&r, addr_fmt(buf, sizeof(buf), a->family, a->daddr));
+	cell_u64(&r, a->dport);
+	cell(&r, outcome_name(a->outcome));
+	cell(&r, errno_name(a->error));
+	cell_u64(&r, a->syn_retries);
+	cell_u64(&r, a->latency_ns / 1000);
+	row_end(&r);
+}
+
+void csv_summary_header(FILE *f)
+{
+	static const char *const names[] = {
+		"snapshot_ts", "family",	  "daddr",	     "dport",	 "attempts",
+		"established", "refused",	  "timeout",	     "unreachable", "aborted",
+		"local_error", "syn_retransmits", "retried_attempts", "p50_us",	 "p90_us",
+		"p99_us",      "max_us",	  "inflight",	     "stalled",	 "open",
+		"open_peak",   "connects_per_s",  NULL,
+	};
+
+	header(f, names);
+}
+
+static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
+{
+	char buf[ADDR_STRLEN];
+	struct row r = { f, 0 };
+	int i;
+
+	cell(&r, snapshot);
+	cell(&r, family_name(d->key.family));
+	cell(&r, addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
+	cell_u64(&r, d->key.port);
+	cell_u64(&r, d->attempts);
+	for (i = 0; i < OUTCOME__COUNT; i++)
+		cell_u64(&r, d->outcomes[i]);
+	cell_u64(&r, d->syn_retransmits);
+	cell_u64(&r, d->retried_attempts);
+	cell_u64(&r, hist_percentile(&d->latency_us, 0.50));
+	cell_u64(&r, hist_percentile(&d->latency_us, 0.90));
+	cell_u64(&r, hist_percentile(&d->latency_us, 0.99));
+	cell_u64(&r, d->latency_us.max);
+	cell_u64(&r, d->inflight);
+	cell_u64(&r, d->stalled);
+	cell_u64(&r, d->open);
+	cell_u64(&r, d->open_peak);
+	snprintf(buf, sizeof(buf), "%.1f", d->connects_per_s);
+	cell(&r, buf);
+	row_end(&r);
+}
+
+void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns)
+{
+	char snapshot[TIME_STRLEN];
+	const struct dest *d;
+
+	time_iso_fmt(snapshot, sizeof(snapshot), snapshot_wall_ns);
+	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
+		summary_row(f, d, snapshot);
+}

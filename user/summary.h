@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The report printed at exit: per-destination table and event accounting. */
+#ifndef SYNSCOPE_SUMMARY_H
+#define SYNSCOPE_SUMMARY_H
+
+#include <stdio.h>
+#include "collector.h"
+
+void summary_print(FILE *f, const struct collector *c);
+void accounting_print(FILE *f, const struct accounting *a);
+
+#endif

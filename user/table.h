@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A hash table of fixed-size entries, each starting with its key (compared
+ * bytewise, so keys must be zeroed before they are filled).  Open addressing
+ * with linear probing; it grows as needed.  Insertions may move entries:
+ * pointers into the table are valid until the next insertion or removal.
+ */
+#ifndef SYNSCOPE_TABLE_H
+#define SYNSCOPE_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct table {
+	size_t key_size;
+	size_t entry_size;
+	size_t capacity; /* a power of two */
+	size_t len;
+	unsigned char *used;
+	unsigned char *entries;
+};
+
+int table_init(struct table *t, size_t key_size, size_t entry_size);
+void table_free(struct table *t);
+
+void *table_find(const struct table *t, const void *key);
+
+/* The entry for key, created zeroed (but for its key) if missing; NULL if out of memory. */
+void *table_upsert(struct table *t, const void *key, bool *created);
+
+void table_remove(struct table *t, void *entry);
+
+/* Iterate: for (void *e = table_next(t, NULL); e; e = table_next(t, e)); no removals meanwhile. */
+void *table_next(const struct table *t, const void *prev);
+
+/* Remove every entry for which keep() returns false; keep() sees each entry once. */
+int table_sweep(struct table *t, bool (*keep)(void *entry, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include "clock.h"
+#include "connect.skel.h"
+#include "tracer.h"
+
+#define SCAN_BATCH 4096
+
+static void set_autoload(struct bpf_program *prog, bool on)
+{
+	bpf_program__set_autoload(prog, on);
+}
+
+/* Load only the entry points of mode, and one flavour of the tracepoints. */
+static void select_programs(struct connect_bpf *skel, enum probe_mode mode, bool btf, bool ipv6)
+{
+	bool fentry = mode == PROBE_MODE_FENTRY, kprobe = mode == PROBE_MODE_KPROBE;
+	bool tracepoint = mode == PROBE_MODE_TRACEPOINT;
+
+	set_autoload(skel->progs.fentry_tcp_v4_connect, fentry);
+	set_autoload(skel->progs.fexit_tcp_v4_connect, fentry);
+	set_autoload(skel->progs.fentry_tcp_v6_connect, fentry && ipv6);
+	set_autoload(skel->progs.fexit_tcp_v6_connect, fentry && ipv6);
+	set_autoload(skel->progs.kprobe_tcp_v4_connect, kprobe);
+	set_autoload(skel->progs.kretprobe_tcp_v4_connect, kprobe);
+	set_autoload(skel->progs.kprobe_tcp_v6_connect, kprobe && ipv6);
+	set_autoload(skel->progs.kretprobe_tcp_v6_connect, kprobe && ipv6);
+	set_autoload(skel->progs.tp_sys_enter_connect, tracepoint);
+	set_autoload(skel->progs.tp_sys_exit_connect, tracepoint);
+	set_autoload(skel->progs.btf_inet_sock_set_state, btf);
+	set_autoload(skel->progs.btf_tcp_retransmit_skb, btf);
+	set_autoload(skel->progs.raw_inet_sock_set_state, !btf);
+	set_autoload(skel->progs.raw_tcp_retransmit_skb, !btf);
+}
+
+static void set_filters(struct connect_bpf *skel, const struct config *cfg)
+{
+	skel->rodata->filter_tgid = cfg->pid;
+	skel->rodata->filter_dport = cfg->dport;
+	skel->rodata->filter_family = cfg->family;
+	skel->rodata->filter_dst = cfg->n_dst > 0;
+	memcpy((char *)skel->rodata->filter_comm, cfg->comm, COMM_LEN);
+}
+
+static int set_sizes(struct connect_bpf *skel, const struct config *cfg)
+{
+	__u64 ring_bytes = (__u64)cfg->ringbuf_mb << 20;
+	int err;
+
+	/* Wake the reader when an eighth of the ring is waiting. */
+	skel->rodata->wakeup_bytes = ring_bytes / 8;
+	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+	err = err ?: bpf_map__set_max_entries(skel->maps.inflight, cfg->max_inflight);
+	err = err ?: bpf_map__set_max_entries(skel->maps.connect_calls, cfg->max_inflight);
+	err = err ?: bpf_map__set_max_entries(skel->maps.open_conns, cfg->max_open);
+	return err;
+}
+
+int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
+		enum probe_mode mode)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->mode = mode;
+	t->btf_tracepoints = ks->tp_btf;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus < 0)
+		return t->ncpus;
+	t->skel = connect_bpf__open();
+	if (!t->skel)
+		return -errno;
+	set_filters(t->skel, cfg);
+	select_programs(t->skel, mode, ks->tp_btf, ks->ipv6);
+	err = set_sizes(t->skel, cfg);
+	if (err)
+		return err;
+	if (mode == PROBE_MODE_TRACEPOINT)
+		return tracefs_ensure(cfg->verbose);
+	return 0;
+}
+
+static int fill_dst_filter(struct connect_bpf *skel, const struct config *cfg)
+{
+	int fd = bpf_map__fd(skel->maps.dst_filter);
+	unsigned int i;
+	__u8 one = 1;
+
+	for (i = 0; i < cfg->n_dst; i++) {
+		struct dst_key key;
+
+		memset(&key, 0, sizeof(key));
+		key.prefixlen = 8 + cfg->dst[i].prefix_len;
+		key.family = cfg->dst[i].family;
+		memcpy(key.addr, cfg->dst[i].addr, ADDR_LEN);
+		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int tracer_load(struct tracer *t, const struct config *cfg)
+{
+	int err = connect_bpf__load(t->skel);
+
+	if (err)
+		return err;
+	return fill_dst_filter(t->skel, cfg);
+}
+
+int tracer_attach(struct tracer *t, ring_buffer_sample_fn on_event, void *ctx)
+{
+	int err = connect_bpf__attach(t->skel);
+
+	if (err)
+		return err;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
+	if (!t->rb)
+		return -errno;
+	return 0;
+}
+
+static int tracer_start_mode(struct tracer *t, const struct config *cfg,
+			     const struct kernel_support *ks, enum probe_mode mode,
+			     ring_buffer_sample_fn on_event, void *ctx)
+{
+	const char *step = "open";
+	int err;
+
+	err = tracer_open(t, cfg, ks, mode);
+	if (!err) {
+		step = "load";
+		err = tracer_load(t, cfg);
+	}
+	if (!err) {
+		step = "attach";
+		err = tracer_attach(t, on_event, ctx);
+	}
+	if (err) {
+		fprintf(stderr, "synscope: %s mode: %s failed: %s (-v shows why)\n",
+			probe_mode_name(mode), step, strerror(err < 0 ? -err : err));
+		tracer_destroy(t);
+	}
+	return err;
+}
+
+int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
+		 ring_buffer_sample_fn on_event, void *ctx)
+{
+	enum probe_mode modes[3];
+	int i, n, err = -ENOTSUP;
+
+	n = probe_candidates(ks, cfg->probe_mode, modes);
+	for (i = 0; i < n; i++) {
+		err = tracer_start_mode(t, cfg, ks, modes[i], on_event, ctx);
+		if (!err)
+			return 0;
+	}
+	if (!n)
+		fprintf(stderr, "synscope: no attach mode works on this kernel (see --check)\n");
+	return err;
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	if (n < 0)
+		return n;
+	/* Records committed without a wake-up are read here. */
+	return ring_buffer__consume(t->rb);
+}
+
+int tracer_counters(struct tracer *t, __u64 *counters)
+{
+	int fd = bpf_map__fd(t->skel->maps.counters);
+	__u64 *percpu = calloc(t->ncpus, sizeof(__u64));
+	__u32 key;
+	int cpu, err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (key = 0; key < COUNTER__COUNT; key++) {
+		if (bpf_map_lookup_elem(fd, &key, percpu)) {
+			err = -errno;
+			break;
+		}
+		counters[key] = 0;
+		for (cpu = 0; cpu < t->ncpus; cpu++)
+			counters[key] += percpu[cpu];
+	}
+	free(percpu);
+	return err;
+}
+
+/*
+ * Read a hash map in batches, calling visit() for every entry.  Returns the
+ * number of entries or a negative errno.
+ */
+static int map_walk(int fd, size_t key_size, size_t value_size,
+		    int (*visit)(void *key, void *value, void *arg), void *arg)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	char *keys = calloc(SCAN_BATCH, key_size);
+	char *values = calloc(SCAN_BATCH, value_size);
+	__u64 batch = 0;
+	bool first = true, last = false;
+	int total = 0, err = 0;
+
+	if (!keys || !values) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	while (!last) {
+		__u32 i, count = SCAN_BATCH;
+
+		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, values, &count,
+					 &opts)) {
+			if (errno != ENOENT) {
+				err = -errno;
+				goto out_free;
+			}
+			last = true;
+		}
+		first = false;
+		for (i = 0; i < count; i++)
+			visit(keys + i * key_size, values + i * value_size, arg);
+		total += count;
+	}
+	err = total;
+out_free:
+	free(keys);
+	free(values);
+	return err;
+}
+
+struct scan_ctx {
+	struct collector *c;
+	int fd;
+	__u64 now_ns;
+	__u64 ttl_ns;
+	stall_fn on_stall;
+	void *ctx;
+};
+
+static int visit_inflight(void *key, void *value, void *arg)
+{
+	const struct inflight *info = value;
+	struct scan_ctx *s = arg;
+	const struct pending *p;
+
+	if (s->now_ns > info->start_ns + s->ttl_ns) {
+		if (!bpf_map_delete_elem(s->fd, key))
+			collector_expired(s->c, false);
+		return 0;
+	}
+	p = collector_scan_entry(s->c, *(__u64 *)key, info, s->now_ns);
+	if (p && s->on_stall)
+		s->on_stall(p, s->ctx);
+	return 0;
+}
+
+static int visit_call(void *key, void *value, void *arg)
+{
+	const struct connect_call *call = value;
+	struct scan_ctx *s = arg;
+
+	if (s->now_ns > call->start_ns + s->ttl_ns && !bpf_map_delete_elem(s->fd, key))
+		collector_expired(s->c, true);
+	return 0;
+}
+
+int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall,
+		void *ctx)
+{
+	struct scan_ctx s = { c, 0, mono_now_ns(), ttl_ns, on_stall, ctx };
+	int err;
+
+	collector_scan_begin(c);
+	s.fd = bpf_map__fd(t->skel->maps.inflight);
+	err = map_walk(s.fd, sizeof(__u64), sizeof(struct inflight), visit_inflight, &s);
+	collector_scan_end(c);
+	if (err < 0)
+		return err;
+	s.fd = bpf_map__fd(t->skel->maps.connect_calls);
+	err = map_walk(s.fd, sizeof(__u32), sizeof(struct connect_call), visit_call, &s);
+	return err < 0 ? err : 0;
+}
+
+void tracer_destroy(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	connect_bpf__destroy(t->skel);
+	t->rb = NULL;
+	t->skel = NULL;
+}

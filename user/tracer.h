@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The connect tracer's BPF object: open, configure, load, attach, read. */
+#ifndef SYNSCOPE_TRACER_H
+#define SYNSCOPE_TRACER_H
+
+#include <bpf/libbpf.h>
+#include "cli.h"
+#include "collector.h"
+#include "probe.h"
+
+struct connect_bpf;
+
+struct tracer {
+	struct connect_bpf *skel;
+	struct ring_buffer *rb;
+	enum probe_mode mode;
+	bool btf_tracepoints; /* tp_btf rather than raw_tp */
+	int ncpus;
+};
+
+typedef void (*stall_fn)(const struct pending *p, void *ctx);
+
+/* Open, configure, load and attach: the first mode that works of the candidates. */
+int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
+		 ring_buffer_sample_fn on_event, void *ctx);
+
+/* Steps of tracer_start(), for one mode. */
+int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
+		enum probe_mode mode);
+int tracer_load(struct tracer *t, const struct config *cfg);
+int tracer_attach(struct tracer *t, ring_buffer_sample_fn on_event, void *ctx);
+
+/* Deliver what the ring buffer holds, waiting up to timeout_ms for more. */
+int tracer_poll(struct tracer *t, int timeout_ms);
+
+/* Sum the kernel's per-CPU counters into counters[COUNTER__COUNT]. */
+int tracer_counters(struct tracer *t, __u64 *counters);
+
+/*
+ * Scan the in-flight maps into the collector, expiring entries older than
+ * ttl_ns; on_stall is called for each attempt that just became a stall.
+ */
+int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall,
+		void *ctx);
+
+/* Detach and free everything; accepts a tracer that never started. */
+void tracer_destroy(struct tracer *t);
+
+#endif
