@@ -98,9 +98,10 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 deps:
-	$(Q)tools/install-deps.sh
+	$(Q)tools/install-deps.sh test
 
-run: deps
+run:
+	$(Q)tools/install-deps.sh build
 	$(Q)$(MAKE) --no-print-directory all
 	./synscope $(ARGS)
 

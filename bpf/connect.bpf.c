@@ -25,11 +25,11 @@
 #include <bpf/bpf_endian.h>
 #include "connect.h"
 
-#define AF_INET	     2
-#define AF_INET6     10
-#define IPPROTO_TCP  6
-#define S_IFMT	     00170000
-#define S_IFSOCK     0140000
+#define AF_INET	       2
+#define AF_INET6       10
+#define IPPROTO_TCP    6
+#define S_IFMT	       00170000
+#define S_IFSOCK       0140000
 #define SS_UNCONNECTED 1
 #define ERESTARTSYS    512 /* kernel-internal, include/linux/errno.h */
 
@@ -243,8 +243,7 @@ static __always_inline void event_fill(struct conn_event *ev, __u64 sk, const st
  * Send the outcome of an attempt, and forget the attempt when it was in the
  * in-flight map (after copying it, before publishing it: userspace must not
  * find it in flight once it has read its outcome).  sk is NULL for calls that
- * failed before their socket had a state; the source port is read from the
- * socket now because it is chosen after SYN_SENT.
+ * failed before their socket had a state.
  */
 static __always_inline void attempt_emit(const struct sock *sk, const struct inflight *e,
 					 enum outcome outcome, int error, bool forget)
@@ -258,8 +257,10 @@ static __always_inline void attempt_emit(const struct sock *sk, const struct inf
 		ev->outcome = outcome;
 		ev->error = error;
 		ev->duration_ns = bpf_ktime_get_ns() - e->start_ns;
+		/* Only the source port is new: a failing tcp_v4_connect()
+		 * clears the destination port before its return is seen. */
 		if (sk)
-			sock_addrs(sk, &ev->family, ev->saddr, ev->daddr, &ev->sport, &ev->dport);
+			ev->sport = sock_sport(sk);
 	}
 	if (forget)
 		bpf_map_delete_elem(&inflight, &key);
@@ -304,7 +305,15 @@ static __always_inline void attempt_established(const struct sock *sk, struct in
 	open_track(sk, bpf_ktime_get_ns());
 }
 
-/* A followed attempt reached CLOSE: sk_err tells why, if anything does. */
+/*
+ * A followed attempt reached CLOSE: sk_err tells why, if anything does.
+ *
+ * An ICMP error that arrives while the socket is locked (often during
+ * connect() itself on fast paths) only sets sk_err_soft; the kernel reports
+ * it when its retries run out, but the application may read it first with
+ * SO_ERROR, which clears it, and close the socket.  So sk_err_soft is also
+ * remembered whenever the attempt is seen (connect's return, retransmits).
+ */
 static __always_inline void attempt_closed(const struct sock *sk, struct inflight *e)
 {
 	int error = BPF_CORE_READ(sk, sk_err);
@@ -315,6 +324,8 @@ static __always_inline void attempt_closed(const struct sock *sk, struct infligh
 		e->closed_in_connect = 1;
 		return;
 	}
+	if (!error)
+		error = BPF_CORE_READ(sk, sk_err_soft) ?: e->soft_error;
 	if (error)
 		attempt_emit(sk, e, outcome_of_sk_error(error), error, true);
 	else
@@ -381,6 +392,7 @@ static __always_inline void handle_retransmit(const struct sock *sk)
 	e->syn_retries++;
 	e->last_retransmit_ns = now;
 	e->sport = sock_sport(sk);
+	e->soft_error = BPF_CORE_READ(sk, sk_err_soft) ?: e->soft_error;
 	ev = event_reserve(COUNTER_RETRANSMIT_EVENTS);
 	if (!ev)
 		return;
@@ -480,8 +492,8 @@ static __always_inline void call_exit(long ret)
 		/* The SYN is out: its source port is known now. */
 		e->in_connect = 0;
 		e->sport = sock_sport(sk);
-	}
-	else if (is_attempt_error(ret))
+		e->soft_error = BPF_CORE_READ(sk, sk_err_soft);
+	} else if (is_attempt_error(ret))
 		attempt_emit(sk, e, OUTCOME_LOCAL_ERROR, -ret, true);
 	else
 		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);

@@ -72,18 +72,19 @@ struct inflight {
 	__u64 cgroup_id;	  /* cgroup v2 id of the connecting task */
 	__u32 pid;		  /* tgid of the connecting task */
 	__u32 tid;
-	__u32 netns;		  /* network namespace inode */
-	__u16 sport;		  /* 0 until the SYN is out */
+	__u32 netns;	  /* network namespace inode */
+	__s32 soft_error; /* an ICMP error seen while the socket was busy */
+	__u16 sport;	  /* 0 until the SYN is out */
 	__u16 dport;
-	__u16 syn_retries;	  /* SYN retransmissions so far */
-	__u16 pad;
+	__u16 syn_retries; /* SYN retransmissions so far */
+	__u16 pad16;
 	__u8 saddr[ADDR_LEN];
 	__u8 daddr[ADDR_LEN];
-	__u8 family;		  /* AF_INET or AF_INET6 */
-	__u8 in_connect;	  /* the connecting thread is still inside connect() */
-	__u8 closed_in_connect;	  /* reached CLOSE without an error inside connect():
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 in_connect;	/* the connecting thread is still inside connect() */
+	__u8 closed_in_connect; /* reached CLOSE without an error inside connect():
 				     connect()'s return value decides the outcome */
-	__u8 pad2;
+	__u8 pad;
 	char comm[COMM_LEN];
 };
 
@@ -93,13 +94,13 @@ struct inflight {
  * return value) to the state changes of its socket.
  */
 struct connect_call {
-	__u64 sock;	  /* the socket being connected */
+	__u64 sock; /* the socket being connected */
 	__u64 start_ns;
 	__u8 daddr[ADDR_LEN];
 	__u16 dport;
 	__u8 family;
-	__u8 depth;	  /* tcp_v6_connect calls tcp_v4_connect for mapped addresses */
-	__u8 syn_sent;	  /* the socket reached SYN_SENT inside this call */
+	__u8 depth;    /* tcp_v6_connect calls tcp_v4_connect for mapped addresses */
+	__u8 syn_sent; /* the socket reached SYN_SENT inside this call */
 	__u8 pad;
 };
 
@@ -117,21 +118,31 @@ struct conn_event {
 	__u64 duration_ns; /* attempt: connect to outcome; retransmit: since connect;
 			      close: how long it was established */
 	__u64 cgroup_id;
-	__u64 sock;	   /* opaque socket identity, pairs events of one attempt */
+	__u64 sock; /* opaque socket identity, pairs events of one attempt */
 	__u32 pid;
 	__u32 tid;
 	__u32 netns;
-	__s32 error;	   /* positive errno, 0 when none */
+	__s32 error; /* positive errno, 0 when none */
 	__u16 sport;
 	__u16 dport;
 	__u8 saddr[ADDR_LEN];
 	__u8 daddr[ADDR_LEN];
-	__u8 kind;	   /* enum event_kind */
-	__u8 outcome;	   /* enum outcome, attempts only */
+	__u8 kind;    /* enum event_kind */
+	__u8 outcome; /* enum outcome, attempts only */
 	__u8 family;
-	__u8 syn_retries;  /* attempts: SYN retransmits seen; retransmits: this one's number */
+	__u8 syn_retries; /* attempts: SYN retransmits seen; retransmits: this one's number */
 	char comm[COMM_LEN];
 };
+
+/* The BPF side reads addresses as 32-bit words: keep them aligned. */
+#define ALIGNED_ADDRS(type)                                                 \
+	_Static_assert(__builtin_offsetof(struct type, saddr) % 4 == 0 &&   \
+			   __builtin_offsetof(struct type, daddr) % 4 == 0, \
+		       #type " addresses must be 4-byte aligned")
+ALIGNED_ADDRS(inflight);
+ALIGNED_ADDRS(conn_event);
+_Static_assert(__builtin_offsetof(struct connect_call, daddr) % 4 == 0,
+	       "connect_call addresses must be 4-byte aligned");
 
 /*
  * The outcome of a socket that went from SYN_SENT to CLOSE with sk_err set.

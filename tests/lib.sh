@@ -75,7 +75,7 @@ client_sysctl() { in_client sysctl -q -w "$1"; }
 server_nft() {
 	in_server nft -f - <<EOF
 table inet t {
-	$2
+	${2:-}
 	chain input {
 		type filter hook input priority 0; policy accept;
 		$1

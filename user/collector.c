@@ -183,7 +183,7 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 /* A resolved attempt is no longer in flight. */
 static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev)
 {
-	struct pending_key key = { .sock = ev->sock, .start_ns = ev->ts_ns };
+	struct pending_key key = {.sock = ev->sock, .start_ns = ev->ts_ns};
 	struct pending *p = table_find(&c->pending, &key);
 
 	if (!p)
@@ -272,7 +272,7 @@ void collector_scan_begin(struct collector *c)
 const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
 					   const struct inflight *info, __u64 now_ns)
 {
-	struct pending_key key = { .sock = sock, .start_ns = info->start_ns };
+	struct pending_key key = {.sock = sock, .start_ns = info->start_ns};
 	struct pending *p;
 	bool created;
 

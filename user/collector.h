@@ -14,10 +14,10 @@
 #include "hist.h"
 #include "table.h"
 
-#define HOST_LEN	     256
-#define RETRY_BUCKETS	     8	/* attempts with 0, 1, ... 6, 7 or more SYN retries */
-#define RECENT_FAILURES	     16 /* failures kept per destination */
-#define SERIES_SECONDS	     60 /* per-second history per destination */
+#define HOST_LEN	256
+#define RETRY_BUCKETS	8  /* attempts with 0, 1, ... 6, 7 or more SYN retries */
+#define RECENT_FAILURES 16 /* failures kept per destination */
+#define SERIES_SECONDS	60 /* per-second history per destination */
 
 /* A destination: address and port.  Zero it before filling it (it is a table key). */
 struct dest_key {
@@ -58,7 +58,7 @@ struct dest {
 	__u64 stalled;		/* of which pending longer than --stall-ms */
 	__u64 open;		/* established and not yet closed */
 	__u64 open_peak;
-	double connects_per_s;	/* attempts per second over the last interval */
+	double connects_per_s; /* attempts per second over the last interval */
 	__u64 attempts_at_tick;
 	struct series series;
 	struct failure recent[RECENT_FAILURES]; /* ring, newest at recent_next - 1 */
@@ -112,8 +112,8 @@ struct collector {
 	struct dest total;    /* every destination together */
 	struct accounting acct;
 	__u64 stall_ns;
-	__u64 scan;	      /* scans so far */
-	__u64 last_tick_ns;   /* monotonic time of the last collector_tick() */
+	__u64 scan;	    /* scans so far */
+	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
 };
 
 int collector_init(struct collector *c, __u64 stall_ns);

@@ -60,7 +60,7 @@ static void row_end(struct row *r)
 
 static void header(FILE *f, const char *const *names)
 {
-	struct row r = { f, 0 };
+	struct row r = {f, 0};
 
 	for (; *names; names++)
 		cell(&r, *names);
@@ -75,9 +75,9 @@ static const char *family_name(unsigned int family)
 void csv_attempt_header(FILE *f)
 {
 	static const char *const names[] = {
-		"ts_iso", "ts_ns",  "pid",	   "tid",	  "comm",	"netns",
-		"cgroup_id", "family", "saddr", "sport", "daddr", "dport",
-		"outcome", "errno", "syn_retries", "latency_us", NULL,
+	    "ts_iso",	 "ts_ns",  "pid",	  "tid",	"comm",	 "netns",
+	    "cgroup_id", "family", "saddr",	  "sport",	"daddr", "dport",
+	    "outcome",	 "errno",  "syn_retries", "latency_us", NULL,
 	};
 
 	header(f, names);
@@ -86,7 +86,7 @@ void csv_attempt_header(FILE *f)
 void csv_attempt_row(FILE *f, const struct attempt *a)
 {
 	char buf[ADDR_STRLEN > TIME_STRLEN ? ADDR_STRLEN : TIME_STRLEN];
-	struct row r = { f, 0 };
+	struct row r = {f, 0};
 
 	cell(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
 	cell_u64(&r, a->wall_ns);
@@ -110,11 +110,12 @@ void csv_attempt_row(FILE *f, const struct attempt *a)
 void csv_summary_header(FILE *f)
 {
 	static const char *const names[] = {
-		"snapshot_ts", "family",	  "daddr",	     "dport",	 "attempts",
-		"established", "refused",	  "timeout",	     "unreachable", "aborted",
-		"local_error", "syn_retransmits", "retried_attempts", "p50_us",	 "p90_us",
-		"p99_us",      "max_us",	  "inflight",	     "stalled",	 "open",
-		"open_peak",   "connects_per_s",  NULL,
+	    "snapshot_ts",	"family",	  "daddr",	 "dport",
+	    "attempts",		"established",	  "refused",	 "timeout",
+	    "unreachable",	"aborted",	  "local_error", "syn_retransmits",
+	    "retried_attempts", "p50_us",	  "p90_us",	 "p99_us",
+	    "max_us",		"inflight",	  "stalled",	 "open",
+	    "open_peak",	"connects_per_s", NULL,
 	};
 
 	header(f, names);
@@ -123,7 +124,7 @@ void csv_summary_header(FILE *f)
 static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
 {
 	char buf[ADDR_STRLEN];
-	struct row r = { f, 0 };
+	struct row r = {f, 0};
 	int i;
 
 	cell(&r, snapshot);

@@ -9,9 +9,9 @@
 #include "format.h"
 
 static const char *const outcome_names[OUTCOME__COUNT] = {
-	[OUTCOME_ESTABLISHED] = "established", [OUTCOME_REFUSED] = "refused",
-	[OUTCOME_TIMEOUT] = "timeout",	       [OUTCOME_UNREACHABLE] = "unreachable",
-	[OUTCOME_ABORTED] = "aborted",	       [OUTCOME_LOCAL_ERROR] = "local_error",
+    [OUTCOME_ESTABLISHED] = "established", [OUTCOME_REFUSED] = "refused",
+    [OUTCOME_TIMEOUT] = "timeout",	   [OUTCOME_UNREACHABLE] = "unreachable",
+    [OUTCOME_ABORTED] = "aborted",	   [OUTCOME_LOCAL_ERROR] = "local_error",
 };
 
 const char *outcome_name(unsigned int outcome)
@@ -70,7 +70,8 @@ char *time_hms_fmt(char *buf, size_t len, __u64 wall_ns)
 
 	localtime_r(&secs, &tm);
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%03llu", hms, (unsigned long long)(wall_ns % 1000000000ULL) / 1000000);
+	snprintf(buf, len, "%s.%03llu", hms,
+		 (unsigned long long)(wall_ns % 1000000000ULL) / 1000000);
 	return buf;
 }
 

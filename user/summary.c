@@ -22,8 +22,8 @@ static void dest_row(FILE *f, const char *name, const struct dest *d)
 	snprintf(n[13], sizeof(n[0]), "%llu", (unsigned long long)d->inflight);
 	snprintf(n[14], sizeof(n[0]), "%llu", (unsigned long long)d->open);
 	snprintf(n[15], sizeof(n[0]), "%llu", (unsigned long long)d->open_peak);
-	fprintf(f, ROW_FMT, name, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9],
-		n[10], n[11], n[12], n[13], n[14], n[15]);
+	fprintf(f, ROW_FMT, name, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10],
+		n[11], n[12], n[13], n[14], n[15]);
 }
 
 void summary_print(FILE *f, const struct collector *c)
@@ -35,7 +35,8 @@ void summary_print(FILE *f, const struct collector *c)
 		"UNREACH", "ABORTED", "LOCALERR", "SYNRETX", "RETRIED", "P50", "P90", "P99", "MAX",
 		"INFLIGHT", "OPEN", "PEAK");
 	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
-		dest_row(f, endpoint_fmt(name, sizeof(name), d->key.family, d->key.addr, d->key.port),
+		dest_row(f,
+			 endpoint_fmt(name, sizeof(name), d->key.family, d->key.addr, d->key.port),
 			 d);
 	dest_row(f, "TOTAL", &c->total);
 }
@@ -53,6 +54,6 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)a->kernel[COUNTER_INFLIGHT_FULL],
 		(unsigned long long)a->kernel[COUNTER_CONNECT_CTX_FULL],
 		(unsigned long long)a->kernel[COUNTER_OPEN_FULL],
-		(unsigned long long)accounting_expired(a),
-		(unsigned long long)a->expired_inflight, (unsigned long long)a->expired_calls);
+		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
+		(unsigned long long)a->expired_calls);
 }

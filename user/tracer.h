@@ -40,8 +40,7 @@ int tracer_counters(struct tracer *t, __u64 *counters);
  * Scan the in-flight maps into the collector, expiring entries older than
  * ttl_ns; on_stall is called for each attempt that just became a stall.
  */
-int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall,
-		void *ctx);
+int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall, void *ctx);
 
 /* Detach and free everything; accepts a tracer that never started. */
 void tracer_destroy(struct tracer *t);

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Per-destination aggregation, in-flight scans, stalls and accounting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "clock.h"
+#include "collector.h"
+#include "table.h"
+
+static struct conn_event event(enum event_kind kind, __u8 last_octet, __u16 port,
+			       enum outcome outcome, __u64 sock)
+{
+	struct conn_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.family = AF_INET;
+	ev.daddr[0] = 198;
+	ev.daddr[1] = 18;
+	ev.daddr[3] = last_octet;
+	ev.dport = port;
+	ev.outcome = outcome;
+	ev.sock = sock;
+	ev.ts_ns = 1000 + sock;
+	ev.duration_ns = 2000000; /* 2 ms */
+	ev.pid = 7;
+	strcpy(ev.comm, "client");
+	return ev;
+}
+
+static const struct dest *find(const struct collector *c, __u8 last_octet, __u16 port)
+{
+	__u8 addr[ADDR_LEN] = {198, 18, 0, last_octet};
+	struct dest_key key;
+
+	dest_key_of(&key, AF_INET, addr, port);
+	return collector_find(c, &key);
+}
+
+static void test_aggregation(void **state)
+{
+	struct collector c;
+	struct attempt a;
+	const struct dest *d;
+	struct conn_event ev;
+
+	(void)state;
+	assert_int_equal(collector_init(&c, 1000000000ULL), 0);
+	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_ESTABLISHED, 1);
+	assert_true(collector_add_event(&c, &ev, &a));
+	assert_int_equal(a.outcome, OUTCOME_ESTABLISHED);
+	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_TIMEOUT, 2);
+	ev.syn_retries = 2;
+	ev.error = ETIMEDOUT;
+	assert_true(collector_add_event(&c, &ev, &a));
+	ev = event(EVENT_SYN_RETRANSMIT, 2, 80, 0, 2);
+	assert_false(collector_add_event(&c, &ev, &a));
+	assert_false(collector_add_event(&c, &ev, &a));
+	ev = event(EVENT_ATTEMPT, 3, 443, OUTCOME_REFUSED, 3);
+	assert_true(collector_add_event(&c, &ev, &a));
+
+	d = find(&c, 2, 80);
+	assert_non_null(d);
+	assert_int_equal(d->attempts, 2);
+	assert_int_equal(d->outcomes[OUTCOME_ESTABLISHED], 1);
+	assert_int_equal(d->outcomes[OUTCOME_TIMEOUT], 1);
+	assert_int_equal(d->syn_retransmits, 2);
+	assert_int_equal(d->retried_attempts, 1);
+	assert_int_equal(d->retries[0], 1);
+	assert_int_equal(d->retries[2], 1);
+	assert_int_equal(d->latency_us.count, 1);
+	assert_int_equal(hist_percentile(&d->latency_us, 0.5), 2000);
+	assert_int_equal(d->open, 1);
+	assert_int_equal(d->open_peak, 1);
+	assert_int_equal(d->recent_count, 1);
+	assert_int_equal(d->recent[0].error, ETIMEDOUT);
+	assert_int_equal(dest_failures(d), 1);
+	assert_non_null(find(&c, 3, 443));
+	assert_null(find(&c, 3, 80));
+	assert_int_equal(c.total.attempts, 3);
+	assert_int_equal(c.total.syn_retransmits, 2);
+
+	/* The established connection closes: open goes down, the peak stays. */
+	ev = event(EVENT_CLOSE, 2, 80, 0, 1);
+	assert_false(collector_add_event(&c, &ev, &a));
+	d = find(&c, 2, 80);
+	assert_int_equal(d->open, 0);
+	assert_int_equal(d->open_peak, 1);
+	assert_int_equal(c.acct.delivered[EVENT_ATTEMPT], 3);
+	assert_int_equal(c.acct.delivered[EVENT_SYN_RETRANSMIT], 2);
+	assert_int_equal(c.acct.delivered[EVENT_CLOSE], 1);
+	collector_free(&c);
+}
+
+static void test_malformed_counted(void **state)
+{
+	struct collector c;
+	struct attempt a;
+	struct conn_event ev;
+
+	(void)state;
+	assert_int_equal(collector_init(&c, 1), 0);
+	ev = event(99, 2, 80, 0, 1);
+	assert_false(collector_add_event(&c, &ev, &a));
+	ev = event(EVENT_ATTEMPT, 2, 80, 42, 1);
+	assert_false(collector_add_event(&c, &ev, &a));
+	assert_int_equal(c.acct.malformed, 2);
+	collector_free(&c);
+}
+
+static struct inflight pending_attempt(__u8 last_octet, __u64 start_ns)
+{
+	struct inflight e;
+
+	memset(&e, 0, sizeof(e));
+	e.family = AF_INET;
+	e.daddr[0] = 198;
+	e.daddr[1] = 18;
+	e.daddr[3] = last_octet;
+	e.dport = 80;
+	e.start_ns = start_ns;
+	return e;
+}
+
+/* Stalls are reported once, in-flight counts follow the scans. */
+static void test_scan_and_stalls(void **state)
+{
+	struct inflight young = pending_attempt(2, 9000), old = pending_attempt(2, 1000);
+	struct collector c;
+	struct attempt a;
+	struct conn_event ev;
+	const struct dest *d;
+
+	(void)state;
+	assert_int_equal(collector_init(&c, 5000), 0);
+	collector_scan_begin(&c);
+	assert_null(collector_scan_entry(&c, 10, &young, 10000));
+	assert_non_null(collector_scan_entry(&c, 11, &old, 10000));
+	collector_scan_end(&c);
+	d = find(&c, 2, 80);
+	assert_non_null(d);
+	assert_int_equal(d->inflight, 2);
+	assert_int_equal(d->stalled, 1);
+
+	/* The same stall is not reported twice; the young one becomes one. */
+	collector_scan_begin(&c);
+	assert_null(collector_scan_entry(&c, 11, &old, 15000));
+	assert_non_null(collector_scan_entry(&c, 10, &young, 15000));
+	collector_scan_end(&c);
+	assert_int_equal(find(&c, 2, 80)->stalled, 2);
+
+	/* The old one resolves: its event removes it from flight at once. */
+	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_TIMEOUT, 11);
+	ev.ts_ns = old.start_ns;
+	assert_true(collector_add_event(&c, &ev, &a));
+	d = find(&c, 2, 80);
+	assert_int_equal(d->inflight, 1);
+	assert_int_equal(d->stalled, 1);
+
+	/* A scan that no longer sees the young one drops it. */
+	collector_scan_begin(&c);
+	collector_scan_end(&c);
+	assert_int_equal(find(&c, 2, 80)->inflight, 0);
+	assert_null(collector_next_pending(&c, NULL));
+	collector_free(&c);
+}
+
+static void test_accounting(void **state)
+{
+	__u64 counters[COUNTER__COUNT] = {0};
+	struct collector c;
+
+	(void)state;
+	assert_int_equal(collector_init(&c, 1), 0);
+	counters[COUNTER_ATTEMPT_EVENTS] = 10;
+	counters[COUNTER_RETRANSMIT_EVENTS] = 3;
+	counters[COUNTER_CLOSE_EVENTS] = 4;
+	counters[COUNTER_RINGBUF_FULL] = 2;
+	counters[COUNTER_INFLIGHT_FULL] = 1;
+	collector_set_counters(&c, counters);
+	collector_expired(&c, false);
+	collector_expired(&c, true);
+	assert_int_equal(accounting_produced(&c.acct), 17);
+	assert_int_equal(accounting_dropped(&c.acct), 3);
+	assert_int_equal(accounting_expired(&c.acct), 2);
+	collector_free(&c);
+}
+
+/* Many destinations: the table grows and iteration sees each once. */
+static void test_many_destinations(void **state)
+{
+	struct collector c;
+	struct attempt a;
+	const struct dest *d;
+	unsigned int i, n = 0;
+
+	(void)state;
+	assert_int_equal(collector_init(&c, 1), 0);
+	for (i = 0; i < 1000; i++) {
+		struct conn_event ev =
+		    event(EVENT_ATTEMPT, i % 250, 1000 + i / 250, OUTCOME_REFUSED, i);
+
+		assert_true(collector_add_event(&c, &ev, &a));
+	}
+	for (d = collector_next(&c, NULL); d; d = collector_next(&c, d)) {
+		assert_int_equal(d->attempts, 1);
+		n++;
+	}
+	assert_int_equal(n, 1000);
+	collector_free(&c);
+}
+
+static bool keep_even(void *entry, void *arg)
+{
+	(void)arg;
+	return *(__u64 *)entry % 2 == 0;
+}
+
+static void test_table_remove_and_sweep(void **state)
+{
+	struct table t;
+	__u64 k;
+	bool created;
+
+	(void)state;
+	assert_int_equal(table_init(&t, sizeof(__u64), sizeof(__u64) * 2), 0);
+	for (k = 0; k < 5000; k++)
+		assert_non_null(table_upsert(&t, &k, &created));
+	for (k = 0; k < 5000; k += 3)
+		table_remove(&t, table_find(&t, &k));
+	for (k = 0; k < 5000; k++)
+		assert_true((table_find(&t, &k) != NULL) == (k % 3 != 0));
+	assert_int_equal(table_sweep(&t, keep_even, NULL), 0);
+	for (k = 0; k < 5000; k++)
+		assert_true((table_find(&t, &k) != NULL) == (k % 3 != 0 && k % 2 == 0));
+	table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_aggregation),	      cmocka_unit_test(test_malformed_counted),
+	    cmocka_unit_test(test_scan_and_stalls),   cmocka_unit_test(test_accounting),
+	    cmocka_unit_test(test_many_destinations), cmocka_unit_test(test_table_remove_and_sweep),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

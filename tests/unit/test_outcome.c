@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Outcome classification, names and the text forms shared by the outputs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "cli.h"
+#include "connect.h"
+#include "format.h"
+
+static void test_sk_error_classification(void **state)
+{
+	(void)state;
+	assert_int_equal(outcome_of_sk_error(ECONNREFUSED), OUTCOME_REFUSED);
+	assert_int_equal(outcome_of_sk_error(ETIMEDOUT), OUTCOME_TIMEOUT);
+	assert_int_equal(outcome_of_sk_error(EHOSTUNREACH), OUTCOME_UNREACHABLE);
+	assert_int_equal(outcome_of_sk_error(ENETUNREACH), OUTCOME_UNREACHABLE);
+	assert_int_equal(outcome_of_sk_error(EHOSTDOWN), OUTCOME_UNREACHABLE);
+	assert_int_equal(outcome_of_sk_error(EACCES), OUTCOME_UNREACHABLE); /* ICMPv6 prohibited */
+	assert_int_equal(outcome_of_sk_error(EPROTO), OUTCOME_UNREACHABLE);
+	assert_int_equal(outcome_of_sk_error(ECONNABORTED), OUTCOME_ABORTED);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(outcome_name(OUTCOME_ESTABLISHED), "established");
+	assert_string_equal(outcome_name(OUTCOME_LOCAL_ERROR), "local_error");
+	assert_string_equal(outcome_name(OUTCOME__COUNT), "?");
+	assert_string_equal(errno_name(0), "");
+	assert_string_equal(errno_name(ETIMEDOUT), "ETIMEDOUT");
+	assert_string_equal(errno_name(EADDRNOTAVAIL), "EADDRNOTAVAIL");
+}
+
+static void test_endpoints(void **state)
+{
+	__u8 v4[16] = {198, 18, 0, 2}, v6[16] = {0x20, 0x01, 0, 2};
+	char buf[ENDPOINT_STRLEN];
+
+	(void)state;
+	v6[15] = 1;
+	assert_string_equal(endpoint_fmt(buf, sizeof(buf), AF_INET, v4, 80), "198.18.0.2:80");
+	assert_string_equal(endpoint_fmt(buf, sizeof(buf), AF_INET6, v6, 443), "[2001:2::1]:443");
+}
+
+static void test_durations(void **state)
+{
+	char buf[DURATION_STRLEN];
+
+	(void)state;
+	assert_string_equal(duration_fmt(buf, sizeof(buf), 850000), "850us");
+	assert_string_equal(duration_fmt(buf, sizeof(buf), 1234567), "1.235ms");
+	assert_string_equal(duration_fmt(buf, sizeof(buf), 3001000000ULL), "3.001s");
+}
+
+static void test_fit(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_string_equal(fit_fmt(buf, sizeof(buf), "short", 10), "short");
+	assert_string_equal(fit_fmt(buf, sizeof(buf), "a-very-long-hostname.example", 10),
+			    "a-very-lo~");
+	assert_string_equal(fit_fmt(buf, 5, "abcdefgh", 10), "abc~");
+}
+
+static void test_cidr(void **state)
+{
+	struct cidr c;
+
+	(void)state;
+	assert_int_equal(cidr_parse("198.18.0.0/15", &c), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_int_equal(c.prefix_len, 15);
+	assert_int_equal(c.addr[0], 198);
+	assert_int_equal(cidr_parse("2001:2::/48", &c), 0);
+	assert_int_equal(c.family, AF_INET6);
+	assert_int_equal(c.prefix_len, 48);
+	assert_int_equal(cidr_parse("198.18.0.1", &c), 0);
+	assert_int_equal(c.prefix_len, 32);
+	assert_int_not_equal(cidr_parse("198.18.0.0/33", &c), 0);
+	assert_int_not_equal(cidr_parse("198.18.0.0/", &c), 0);
+	assert_int_not_equal(cidr_parse("198.18.0.0/-1", &c), 0);
+	assert_int_not_equal(cidr_parse("fd00::/129", &c), 0);
+	assert_int_not_equal(cidr_parse("host.example", &c), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sk_error_classification),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_endpoints),
+	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_cidr),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
