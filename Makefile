@@ -33,8 +33,8 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-Iinclude -I$(OUTPUT) $(CLANG_BPF_SYS_INCLUDES)
-LDLIBS    := -lbpf -lelf -lz
-STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
+LDLIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
+STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libncursesw.a -l:libtinfo.a
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))

@@ -93,6 +93,66 @@ __u64 dest_failures(const struct dest *d)
 	return d->attempts - d->outcomes[OUTCOME_ESTABLISHED];
 }
 
+__u64 dns_failed(const struct dns_stats *s)
+{
+	return s->nxdomain + s->servfail + s->other;
+}
+
+/* The failing outcome with the most attempts. */
+static enum outcome worst_failure(const struct dest *d)
+{
+	static const enum outcome failures[] = { OUTCOME_TIMEOUT, OUTCOME_REFUSED,
+						 OUTCOME_UNREACHABLE, OUTCOME_LOCAL_ERROR };
+	enum outcome worst = OUTCOME_TIMEOUT;
+	__u64 most = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
+		__u64 n = d->outcomes[failures[i]];
+
+		/* The application giving up on a silent SYN is a timeout too. */
+		if (failures[i] == OUTCOME_TIMEOUT)
+			n += d->outcomes[OUTCOME_ABORTED];
+		if (n > most) {
+			most = n;
+			worst = failures[i];
+		}
+	}
+	return worst;
+}
+
+static const char *failure_verdict(const struct dest *d, bool dns_ok)
+{
+	switch (worst_failure(d)) {
+	case OUTCOME_REFUSED:
+		return dns_ok ? "dns-ok/connect-refused" : "connect-refused";
+	case OUTCOME_UNREACHABLE:
+		return dns_ok ? "dns-ok/unreachable" : "unreachable";
+	case OUTCOME_LOCAL_ERROR:
+		return d->local_exhaustion ? "local-exhaustion" : "local-error";
+	default:
+		return dns_ok ? "dns-ok/connect-timeout" : "connect-timeout";
+	}
+}
+
+/*
+ * Any failure names the verdict (the commonest kind wins); otherwise connects
+ * that needed SYN retries, or are pending past the stall threshold, are
+ * "stalling".  A name whose lookups fail and that has no connects is "dns-fail".
+ */
+const char *dest_verdict(const struct dest *d)
+{
+	bool dns_ok = d->dns && d->dns->ok;
+
+	if (!d->attempts && !d->inflight && d->dns && (dns_failed(d->dns) || d->dns->unanswered))
+		return "dns-fail";
+	if (dest_failures(d))
+		return failure_verdict(d, dns_ok);
+	if (d->retried_attempts || d->stalled)
+		return "stalling";
+	return "ok";
+}
+
 /* Advance the per-second history to second now, clearing the slots passed over. */
 static void series_advance(struct series *s, __u64 second)
 {
@@ -152,6 +212,8 @@ static void dest_count_attempt(struct dest *d, const struct attempt *a)
 	series_count(&d->series, a->wall_ns / NSEC_PER_SEC, failed);
 	if (failed) {
 		failure_record(d, a);
+		if (a->outcome == OUTCOME_LOCAL_ERROR && a->error == EADDRNOTAVAIL)
+			d->local_exhaustion++;
 		return;
 	}
 	hist_add(&d->latency_us, a->latency_ns / NSEC_PER_USEC);

@@ -19,6 +19,17 @@
 #define RECENT_FAILURES 16 /* failures kept per destination */
 #define SERIES_SECONDS	60 /* per-second history per destination */
 
+/* DNS lookups of one name, as the DNS capture saw them. */
+struct dns_stats {
+	__u64 lookups;	   /* queries, answered or not */
+	__u64 ok;	   /* answered NOERROR */
+	__u64 nxdomain;
+	__u64 servfail;
+	__u64 other;	   /* other rcodes: REFUSED, FORMERR, ... */
+	__u64 unanswered;  /* no response within --dns-timeout */
+	struct hist latency_us;
+};
+
 /* A destination: address and port.  Zero it before filling it (it is a table key). */
 struct dest_key {
 	__u8 addr[ADDR_LEN];
@@ -48,11 +59,13 @@ struct series {
 struct dest {
 	struct dest_key key;
 	char host[HOST_LEN]; /* name that resolved to this address; "" if unknown */
+	const struct dns_stats *dns; /* lookups of host; NULL if unknown */
 	__u64 attempts;
 	__u64 outcomes[OUTCOME__COUNT];
 	__u64 syn_retransmits;	/* SYN retransmissions of this destination's attempts */
 	__u64 retried_attempts; /* resolved attempts that needed at least one */
 	__u64 retries[RETRY_BUCKETS];
+	__u64 local_exhaustion; /* local errors that were EADDRNOTAVAIL: no ephemeral port */
 	struct hist latency_us; /* handshake latency of established attempts */
 	__u64 inflight;		/* attempts in flight at the last scan */
 	__u64 stalled;		/* of which pending longer than --stall-ms */
@@ -110,6 +123,7 @@ struct collector {
 	struct table dests;   /* struct dest_key -> struct dest * */
 	struct table pending; /* (sock, start_ns) -> struct pending */
 	struct dest total;    /* every destination together */
+	struct dns_stats dns_total; /* every lookup */
 	struct accounting acct;
 	__u64 stall_ns;
 	__u64 scan;	    /* scans so far */
@@ -161,6 +175,15 @@ __u64 accounting_expired(const struct accounting *a);
 
 /* Failures of a destination: attempts that did not establish. */
 __u64 dest_failures(const struct dest *d);
+
+/* Lookups that got an error rcode (NXDOMAIN, SERVFAIL, ...). */
+__u64 dns_failed(const struct dns_stats *s);
+
+/*
+ * The failure pattern of a destination, in a word: "ok", "stalling",
+ * "dns-fail", "dns-ok/connect-timeout", "connect-refused", "local-exhaustion", ...
+ */
+const char *dest_verdict(const struct dest *d);
 
 void dest_key_of(struct dest_key *key, unsigned int family, const __u8 *addr, __u16 port);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +104,20 @@ static void tick(struct session *s, __u64 now)
 	s->next_tick_ns = now + s->cfg->interval_ms * NSEC_PER_MSEC;
 }
 
+/* Sleep until a ring buffer wants reading or SCAN_PERIOD_MS passed; read. */
+static int wait_and_read(struct session *s)
+{
+	struct pollfd fds[] = {
+		{ .fd = tracer_fd(&s->tracer), .events = POLLIN },
+	};
+	int err;
+
+	if (poll(fds, sizeof(fds) / sizeof(fds[0]), SCAN_PERIOD_MS) < 0 && errno != EINTR)
+		return -errno;
+	err = tracer_read(&s->tracer);
+	return err < 0 ? err : 0;
+}
+
 static int loop(struct session *s)
 {
 	int err = 0;
@@ -112,12 +127,8 @@ static int loop(struct session *s)
 
 		if (s->deadline_ns && now >= s->deadline_ns)
 			break;
-		err = tracer_poll(&s->tracer, SCAN_PERIOD_MS);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0)
+		err = wait_and_read(s);
+		if (err)
 			break;
 		err = refresh(s);
 		if (err)
@@ -132,7 +143,7 @@ static int loop(struct session *s)
 /* Read what is left, write the last snapshot and the summary. */
 static int finish(struct session *s)
 {
-	int err = tracer_poll(&s->tracer, 0);
+	int err = tracer_read(&s->tracer);
 
 	if (err >= 0)
 		err = refresh(s);

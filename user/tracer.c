@@ -166,13 +166,14 @@ int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel
 	return err;
 }
 
-int tracer_poll(struct tracer *t, int timeout_ms)
+int tracer_fd(const struct tracer *t)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms);
+	return ring_buffer__epoll_fd(t->rb);
+}
 
-	if (n < 0)
-		return n;
-	/* Records committed without a wake-up are read here. */
+int tracer_read(struct tracer *t)
+{
+	/* Also the records committed without a wake-up. */
 	return ring_buffer__consume(t->rb);
 }
 

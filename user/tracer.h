@@ -30,8 +30,11 @@ int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_
 int tracer_load(struct tracer *t, const struct config *cfg);
 int tracer_attach(struct tracer *t, ring_buffer_sample_fn on_event, void *ctx);
 
-/* Deliver what the ring buffer holds, waiting up to timeout_ms for more. */
-int tracer_poll(struct tracer *t, int timeout_ms);
+/* A descriptor that polls readable when the ring buffer wants reading. */
+int tracer_fd(const struct tracer *t);
+
+/* Deliver what the ring buffer holds now; returns records read or -errno. */
+int tracer_read(struct tracer *t);
 
 /* Sum the kernel's per-CPU counters into counters[COUNTER__COUNT]. */
 int tracer_counters(struct tracer *t, __u64 *counters);
