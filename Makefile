@@ -4,7 +4,6 @@
 # make static     build a statically linked ./synscope
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
-# make bench      measure the tracer's cost on a connect workload
 # make fuzz       run the DNS parser fuzzer for FUZZ_SECONDS
 # make format     format the tree with .clang-format
 # make V=1        show the commands
@@ -49,7 +48,12 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(wildcard tools/*.c))
 STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
 
-.PHONY: all static run deps test unit e2e vm bench fuzz format check-format clean
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Iinclude -Iuser
+FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
+
+.PHONY: all static run deps test unit e2e vm fuzz format check-format clean
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
 
@@ -97,6 +101,22 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
+$(OUTPUT)/fuzz:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/fuzz/dns_parse_fuzz: tests/fuzz/dns_parse_fuzz.c user/dns_parse.c | $(OUTPUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
+
+$(OUTPUT)/fuzz/dns_track_fuzz: tests/fuzz/dns_track_fuzz.c user/dns_track.c user/dns_packet.c \
+		user/dns_parse.c user/table.c | $(OUTPUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
+
+# Each fuzz target for FUZZ_SECONDS; any finding fails.
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
 deps:
 	$(Q)tools/install-deps.sh test
 
@@ -115,9 +135,11 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check-format
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(Q)$(MAKE) --no-print-directory e2e
 
-FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c)
+FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c \
+	tests/fuzz/*.c)
 
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)

@@ -184,6 +184,11 @@ static __always_inline void sock_addrs(const struct sock *sk, __u8 *family, __u8
 	unmap_v4(family, saddr, daddr);
 }
 
+static __always_inline __u32 sock_netns(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
 static __always_inline bool is_tcp(const struct sock *sk)
 {
 	/* A bitfield before 5.6 (bf9765145b85), a __u16 since: read it either way. */
@@ -199,7 +204,7 @@ static __always_inline void attempt_init(struct inflight *e, const struct sock *
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	e->netns = sock_netns(sk);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	sock_addrs(sk, &e->family, e->saddr, e->daddr, &e->sport, &e->dport);
 }
@@ -346,6 +351,7 @@ static __always_inline void open_closed(const struct sock *sk)
 	ev = event_reserve(COUNTER_CLOSE_EVENTS);
 	if (ev) {
 		sock_addrs(sk, &e.family, e.saddr, e.daddr, NULL, &e.dport);
+		e.netns = sock_netns(sk);
 		e.start_ns = now;
 		event_fill(ev, key, &e);
 		ev->kind = EVENT_CLOSE;

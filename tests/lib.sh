@@ -105,8 +105,9 @@ wait_for_text() {
 
 # start_tracer [synscope args]: traces the test's networks only, writing
 # $WORK/attempts.csv, $WORK/tracer.out and $WORK/tracer.err.
+# TRACER_NS=NS runs it inside namespace NS.
 start_tracer() {
-	"$SYNSCOPE" --dst 198.18.0.0/15 --dst 2001:2::/48 --csv "$WORK/attempts.csv" "$@" \
+	${TRACER_NS:+ip netns exec "$TRACER_NS"} "$SYNSCOPE" --dst 198.18.0.0/15 --dst 2001:2::/48 --csv "$WORK/attempts.csv" "$@" \
 		>"$WORK/tracer.out" 2>"$WORK/tracer.err" &
 	TRACER_PID=$!
 	if ! wait_for_text "$WORK/tracer.err" "tracing in" 60; then
@@ -213,3 +214,20 @@ finish() {
 	fi
 	exit 0
 }
+
+# --- DNS ----------------------------------------------------------------
+
+# start_dns ARGS...: dnsmasq on $SERVER4:53 in the server namespace (extra
+# dnsmasq arguments define the records); the client resolves through it,
+# giving up after one second.
+start_dns() {
+	mkdir -p "/etc/netns/$NS_C"
+	printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$SERVER4" >"/etc/netns/$NS_C/resolv.conf"
+	in_server dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces \
+		--listen-address="$SERVER4" --log-queries "$@" >"$WORK/dnsmasq.log" 2>&1 &
+	BACKGROUND+=($!)
+	wait_for_text "$WORK/dnsmasq.log" "started" 10 || fail "dnsmasq did not start"
+}
+
+# lookups COL... : columns of $WORK/dns.csv
+lookups() { csv_rows "$WORK/dns.csv" "$@"; }

@@ -38,6 +38,10 @@ enum {
 	OPT_MAX_OPEN,
 	OPT_RINGBUF_MB,
 	OPT_INFLIGHT_TTL,
+	OPT_NO_DNS,
+	OPT_DNS_CSV,
+	OPT_DNS_TIMEOUT,
+	OPT_DNS_CAPTURE,
 };
 
 static const struct argp_option options[] = {
@@ -58,7 +62,15 @@ static const struct argp_option options[] = {
     {"csv", OPT_CSV, "FILE", 0, "Write one CSV row per attempt to FILE", 3},
     {"summary-csv", OPT_SUMMARY_CSV, "FILE", 0,
      "Write the per-destination table to FILE every interval and at exit", 3},
+    {"dns-csv", OPT_DNS_CSV, "FILE", 0, "Write one CSV row per DNS lookup to FILE", 3},
     {"verbose", 'v', NULL, 0, "Show libbpf's debug output", 3},
+    {NULL, 0, NULL, 0, "DNS:", 5},
+    {"no-dns", OPT_NO_DNS, NULL, 0, "Do not capture DNS", 5},
+    {"dns-timeout", OPT_DNS_TIMEOUT, "SECONDS", 0,
+     "A query with no response after SECONDS is unanswered (default 5)", 5},
+    {"dns-capture", OPT_DNS_CAPTURE, "HOW", 0,
+     "auto (default), cgroup (cgroup_skb: every network namespace) or packet (AF_PACKET: this "
+     "network namespace only)", 5},
     {NULL, 0, NULL, 0, "Kernel side:", 4},
     {"check", OPT_CHECK, NULL, 0,
      "Print what this kernel supports and which mode would be used, then exit", 4},
@@ -190,6 +202,18 @@ static void parse_comm(struct config *cfg, const char *arg)
 	strcpy(cfg->comm, arg);
 }
 
+static unsigned int parse_dns_capture(const char *arg)
+{
+	static const char *const names[] = { "auto", "cgroup", "packet" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	usage_error("--dns-capture", arg, "auto, cgroup or packet");
+	return 0;
+}
+
 static __u32 parse_ringbuf_mb(const char *arg)
 {
 	__u64 mb = parse_u64("--ringbuf-mb", arg, 1, 1024, "a power of two from 1 to 1024");
@@ -241,6 +265,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_SUMMARY_CSV:
 		cfg->summary_csv_path = arg;
 		break;
+	case OPT_DNS_CSV:
+		cfg->dns_csv_path = arg;
+		break;
+	case OPT_NO_DNS:
+		cfg->no_dns = true;
+		break;
+	case OPT_DNS_TIMEOUT:
+		cfg->dns_timeout_ms = parse_seconds_ms("--dns-timeout", arg, 10);
+		break;
+	case OPT_DNS_CAPTURE:
+		cfg->dns_capture = parse_dns_capture(arg);
+		break;
 	case 'v':
 		cfg->verbose = true;
 		break;
@@ -276,6 +312,7 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->interval_ms = 1000;
 	cfg->stall_ms = 1000;
 	cfg->inflight_ttl_ms = 300 * 1000;
+	cfg->dns_timeout_ms = 5000;
 	cfg->max_inflight = DEFAULT_MAX_INFLIGHT;
 	cfg->max_open = DEFAULT_MAX_OPEN;
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;

@@ -34,9 +34,14 @@ struct config {
 	__u32 max_inflight;
 	__u32 max_open;
 	__u32 ringbuf_mb;
+	/* DNS */
+	bool no_dns;
+	unsigned int dns_capture; /* enum dns_method */
+	__u64 dns_timeout_ms;
 	/* outputs */
 	const char *csv_path;
 	const char *summary_csv_path;
+	const char *dns_csv_path;
 	bool verbose;
 	bool check;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "clock.h"
@@ -15,7 +16,19 @@ struct pending_key {
 	__u64 start_ns;
 };
 
-int collector_init(struct collector *c, __u64 stall_ns)
+/* A name looked up: its lookups, and whether a connect went to it. */
+struct name_info {
+	struct dns_stats stats;
+	struct dest *name_only; /* its row while no connect went to it */
+	bool has_dest;
+};
+
+struct name_entry {
+	char name[HOST_LEN];
+	struct name_info *info;
+};
+
+int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout_ns)
 {
 	int err;
 
@@ -26,18 +39,36 @@ int collector_init(struct collector *c, __u64 stall_ns)
 		return err;
 	err = table_init(&c->pending, sizeof(struct pending_key), sizeof(struct pending));
 	if (err)
-		table_free(&c->dests);
+		goto out_free_dests;
+	err = table_init(&c->names, HOST_LEN, sizeof(struct name_entry));
+	if (err)
+		goto out_free_pending;
+	err = dns_track_init(&c->dns, dns_timeout_ns);
+	if (err)
+		goto out_free_names;
+	return 0;
+out_free_names:
+	table_free(&c->names);
+out_free_pending:
+	table_free(&c->pending);
+out_free_dests:
+	table_free(&c->dests);
 	return err;
 }
 
 void collector_free(struct collector *c)
 {
 	struct dest_entry *e;
+	struct name_entry *n;
 
 	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
 		free(e->dest);
+	for (n = table_next(&c->names, NULL); n; n = table_next(&c->names, n))
+		free(n->info);
 	table_free(&c->dests);
 	table_free(&c->pending);
+	table_free(&c->names);
+	dns_track_free(&c->dns);
 }
 
 void dest_key_of(struct dest_key *key, unsigned int family, const __u8 *addr, __u16 port)
@@ -73,6 +104,81 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 		e->dest->key = *key;
 	}
 	return e->dest;
+}
+
+static void dest_remove(struct collector *c, struct dest *d)
+{
+	struct dest_entry *e = table_find(&c->dests, &d->key);
+
+	if (e)
+		table_remove(&c->dests, e);
+	free(d);
+}
+
+/* The name's statistics, created if new; NULL when out of memory. */
+static struct name_info *name_get(struct collector *c, const char *name)
+{
+	char key[HOST_LEN] = { 0 };
+	struct name_entry *e;
+	bool created;
+
+	strncpy(key, name, HOST_LEN - 1);
+	e = table_upsert(&c->names, key, &created);
+	if (!e)
+		return NULL;
+	if (created) {
+		e->info = calloc(1, sizeof(*e->info));
+		if (!e->info) {
+			table_remove(&c->names, e);
+			return NULL;
+		}
+	}
+	return e->info;
+}
+
+bool dest_is_name_only(const struct dest *d)
+{
+	return d->key.family == 0;
+}
+
+/* A row for a name whose lookups failed and that no connect went to (yet). */
+static void name_only_dest(struct collector *c, struct name_info *ni, const char *name)
+{
+	struct dest_key key;
+	__u64 h = 1469598103934665603ULL;
+	const char *p;
+
+	if (ni->has_dest || ni->name_only)
+		return;
+	memset(&key, 0, sizeof(key));
+	for (p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	memcpy(key.addr, &h, sizeof(h));
+	memcpy(key.addr + sizeof(h), name, strnlen(name, sizeof(key.addr) - sizeof(h)));
+	ni->name_only = dest_get(c, &key);
+	if (!ni->name_only)
+		return;
+	strcpy(ni->name_only->host, name);
+	ni->name_only->dns = &ni->stats;
+}
+
+/* A connect went to a destination named host: it carries the name's DNS statistics. */
+static void dest_name(struct collector *c, struct dest *d, const char *host)
+{
+	struct name_info *ni;
+
+	if (!*host || !strcmp(d->host, host))
+		return;
+	ni = name_get(c, host);
+	if (!ni)
+		return;
+	strcpy(d->host, host);
+	d->dns = &ni->stats;
+	ni->has_dest = true;
+	if (ni->name_only) {
+		dest_remove(c, ni->name_only);
+		ni->name_only = NULL;
+	}
 }
 
 const struct dest *collector_next(const struct collector *c, const struct dest *prev)
@@ -222,6 +328,20 @@ static void dest_count_attempt(struct dest *d, const struct attempt *a)
 		d->open_peak = d->open;
 }
 
+/* The DNS answer that named addr, if any. */
+static void attempt_dns_of(const struct collector *c, struct attempt_dns *out, __u32 netns,
+			   __u8 family, const __u8 *addr, __u64 start_ns)
+{
+	struct dns_hit hit;
+
+	memset(out, 0, sizeof(*out));
+	if (!dns_track_name_of(&c->dns, netns, family, addr, start_ns, &hit))
+		return;
+	snprintf(out->host, sizeof(out->host), "%s", hit.name);
+	out->answered_ns = hit.answered_ns;
+	out->latency_ns = hit.latency_ns;
+}
+
 static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 {
 	memset(a, 0, sizeof(*a));
@@ -242,14 +362,20 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 	memcpy(a->comm, ev->comm, COMM_LEN);
 }
 
-/* A resolved attempt is no longer in flight. */
-static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev)
+/*
+ * A resolved attempt is no longer in flight.  An attempt named while in
+ * flight keeps that name: a later answer must not rename it.
+ */
+static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev,
+			     struct attempt *a)
 {
 	struct pending_key key = {.sock = ev->sock, .start_ns = ev->ts_ns};
 	struct pending *p = table_find(&c->pending, &key);
 
 	if (!p)
 		return;
+	if (p->dns.host[0])
+		a->dns = p->dns;
 	if (d->inflight)
 		d->inflight--;
 	if (c->total.inflight)
@@ -275,7 +401,14 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 	d = dest_get(c, &key);
 	if (!d)
 		return false;
-	pending_resolved(c, d, ev);
+	attempt_dns_of(c, &out->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
+	pending_resolved(c, d, ev, out);
+	if (out->dns.host[0]) {
+		out->dns_age_ns = (__s64)(ev->ts_ns - out->dns.answered_ns);
+		dest_name(c, d, out->dns.host);
+		if (out->outcome == OUTCOME_ESTABLISHED)
+			dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, +1);
+	}
 	dest_count_attempt(d, out);
 	dest_count_attempt(&c->total, out);
 	out->dest = d;
@@ -303,6 +436,7 @@ static void add_close(struct collector *c, const struct conn_event *ev)
 	d = dest_get(c, &key);
 	if (d && d->open)
 		d->open--;
+	dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, -1);
 	if (c->total.open)
 		c->total.open--;
 }
@@ -326,6 +460,69 @@ bool collector_add_event(struct collector *c, const struct conn_event *ev, struc
 	}
 }
 
+static void dns_count(struct dns_stats *s, const struct lookup *l)
+{
+	s->lookups++;
+	switch (l->result) {
+	case LOOKUP_OK:
+		s->ok++;
+		break;
+	case LOOKUP_NXDOMAIN:
+		s->nxdomain++;
+		break;
+	case LOOKUP_SERVFAIL:
+		s->servfail++;
+		break;
+	case LOOKUP_TRUNCATED:
+		s->truncated++;
+		break;
+	case LOOKUP_UNANSWERED:
+		s->unanswered++;
+		return;
+	default:
+		s->other++;
+		break;
+	}
+	hist_add(&s->latency_us, l->latency_ns / NSEC_PER_USEC);
+}
+
+struct lookup_relay {
+	struct collector *c;
+	lookup_fn fn;
+	void *ctx;
+};
+
+/* Count a completed lookup for its name and in total, then pass it on. */
+static void on_lookup(const struct lookup *l, void *arg)
+{
+	struct lookup_relay *r = arg;
+	struct name_info *ni = name_get(r->c, l->qname);
+
+	dns_count(&r->c->dns_total, l);
+	if (ni) {
+		dns_count(&ni->stats, l);
+		if (l->result != LOOKUP_OK && l->result != LOOKUP_TRUNCATED)
+			name_only_dest(r->c, ni, l->qname);
+	}
+	if (r->fn)
+		r->fn(l, r->ctx);
+}
+
+void collector_add_dns_packet(struct collector *c, const struct dns_packet *p, lookup_fn fn,
+			      void *ctx)
+{
+	struct lookup_relay r = { c, fn, ctx };
+
+	dns_track_packet(&c->dns, p, on_lookup, &r);
+}
+
+void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void *ctx)
+{
+	struct lookup_relay r = { c, fn, ctx };
+
+	dns_track_expire(&c->dns, now_ns, on_lookup, &r);
+}
+
 void collector_scan_begin(struct collector *c)
 {
 	c->scan++;
@@ -341,6 +538,9 @@ const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
 	p = table_upsert(&c->pending, &key, &created);
 	if (!p)
 		return NULL;
+	if (created)
+		attempt_dns_of(c, &p->dns, info->netns, info->family, info->daddr,
+			       info->start_ns);
 	p->info = *info;
 	p->age_ns = now_ns > info->start_ns ? now_ns - info->start_ns : 0;
 	p->scan = c->scan;

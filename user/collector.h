@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "connect.h"
+#include "dns_track.h"
 #include "hist.h"
 #include "table.h"
 
@@ -26,8 +27,9 @@ struct dns_stats {
 	__u64 nxdomain;
 	__u64 servfail;
 	__u64 other;	   /* other rcodes: REFUSED, FORMERR, ... */
+	__u64 truncated;   /* NOERROR with TC set: retried over TCP */
 	__u64 unanswered;  /* no response within --dns-timeout */
-	struct hist latency_us;
+	struct hist latency_us; /* of answered lookups */
 };
 
 /* A destination: address and port.  Zero it before filling it (it is a table key). */
@@ -79,6 +81,13 @@ struct dest {
 	unsigned int recent_count;
 };
 
+/* Which DNS answer named an attempt's destination. */
+struct attempt_dns {
+	char host[HOST_LEN]; /* "" when no lookup named it */
+	__u64 answered_ns;   /* monotonic time of the answer */
+	__u64 latency_ns;    /* of that lookup */
+};
+
 /* A resolved attempt as the outputs see it. */
 struct attempt {
 	__u64 wall_ns;	  /* when connect started */
@@ -96,6 +105,8 @@ struct attempt {
 	__u8 saddr[ADDR_LEN];
 	__u8 daddr[ADDR_LEN];
 	char comm[COMM_LEN];
+	struct attempt_dns dns;
+	__s64 dns_age_ns; /* connect start minus answer time; valid when dns.host[0] */
 	const struct dest *dest;
 };
 
@@ -104,6 +115,7 @@ struct pending {
 	__u64 sock; /* key: socket and start time */
 	__u64 start_ns;
 	struct inflight info;
+	struct attempt_dns dns; /* named when first seen in flight */
 	__u64 age_ns;
 	__u64 scan; /* number of the last scan that saw it */
 	bool stall_reported;
@@ -117,10 +129,14 @@ struct accounting {
 	__u64 expired_inflight;		  /* attempts that never resolved, dropped by age */
 	__u64 expired_calls;		  /* connect() calls that never returned, dropped by age */
 	__u64 malformed;		  /* records of unexpected size or kind */
+	__u64 dns_produced;		  /* DNS packets the capture copied or tried to */
+	__u64 dns_lost;			  /* of which lost: ring buffer or socket full */
 };
 
 struct collector {
 	struct table dests;   /* struct dest_key -> struct dest * */
+	struct table names;   /* host name -> struct name_info * */
+	struct dns_track dns; /* lookups in progress, address -> name cache */
 	struct table pending; /* (sock, start_ns) -> struct pending */
 	struct dest total;    /* every destination together */
 	struct dns_stats dns_total; /* every lookup */
@@ -130,7 +146,7 @@ struct collector {
 	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
 };
 
-int collector_init(struct collector *c, __u64 stall_ns);
+int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout_ns);
 void collector_free(struct collector *c);
 
 /*
@@ -148,6 +164,14 @@ void collector_scan_begin(struct collector *c);
 const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
 					   const struct inflight *info, __u64 now_ns);
 void collector_scan_end(struct collector *c);
+
+/*
+ * One captured DNS packet, and the periodic expiry of unanswered queries:
+ * fn gets each lookup completed, after the collector counted it.
+ */
+void collector_add_dns_packet(struct collector *c, const struct dns_packet *p, lookup_fn fn,
+			      void *ctx);
+void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void *ctx);
 
 /* An in-flight entry the kernel never resolved was removed after ttl. */
 void collector_expired(struct collector *c, bool connect_call);
@@ -175,6 +199,9 @@ __u64 accounting_expired(const struct accounting *a);
 
 /* Failures of a destination: attempts that did not establish. */
 __u64 dest_failures(const struct dest *d);
+
+/* A destination with no address: the failed lookups of a name no connect went to. */
+bool dest_is_name_only(const struct dest *d);
 
 /* Lookups that got an error rcode (NXDOMAIN, SERVFAIL, ...). */
 __u64 dns_failed(const struct dns_stats *s);

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include "clock.h"
 #include "csv.h"
 #include "format.h"
 
@@ -77,7 +79,8 @@ void csv_attempt_header(FILE *f)
 	static const char *const names[] = {
 	    "ts_iso",	 "ts_ns",  "pid",	  "tid",	"comm",	 "netns",
 	    "cgroup_id", "family", "saddr",	  "sport",	"daddr", "dport",
-	    "outcome",	 "errno",  "syn_retries", "latency_us", NULL,
+	    "outcome",	 "errno",  "syn_retries", "latency_us", "host", "dns_age_us",
+	    "dns_latency_us", NULL,
 	};
 
 	header(f, names);
@@ -104,6 +107,15 @@ void csv_attempt_row(FILE *f, const struct attempt *a)
 	cell(&r, errno_name(a->error));
 	cell_u64(&r, a->syn_retries);
 	cell_u64(&r, a->latency_ns / 1000);
+	cell(&r, a->dns.host);
+	if (a->dns.host[0]) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)(a->dns_age_ns / 1000));
+		cell(&r, buf);
+		cell_u64(&r, a->dns.latency_ns / 1000);
+	} else {
+		cell(&r, "");
+		cell(&r, "");
+	}
 	row_end(&r);
 }
 
@@ -115,10 +127,30 @@ void csv_summary_header(FILE *f)
 	    "unreachable",	"aborted",	  "local_error", "syn_retransmits",
 	    "retried_attempts", "p50_us",	  "p90_us",	 "p99_us",
 	    "max_us",		"inflight",	  "stalled",	 "open",
-	    "open_peak",	"connects_per_s", NULL,
+	    "open_peak",	"connects_per_s", "host",	 "dns_lookups",
+	    "dns_ok",		"dns_failed",	  "dns_unanswered", "dns_p50_us",
+	    "dns_p99_us",	"verdict",	  NULL,
 	};
 
 	header(f, names);
+}
+
+/* The DNS columns of a destination: its name's lookups, empty when unknown. */
+static void dns_cells(struct row *r, const struct dns_stats *s)
+{
+	int i;
+
+	if (!s) {
+		for (i = 0; i < 6; i++)
+			cell(r, "");
+		return;
+	}
+	cell_u64(r, s->lookups);
+	cell_u64(r, s->ok);
+	cell_u64(r, dns_failed(s));
+	cell_u64(r, s->unanswered);
+	cell_u64(r, hist_percentile(&s->latency_us, 0.50));
+	cell_u64(r, hist_percentile(&s->latency_us, 0.99));
 }
 
 static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
@@ -128,8 +160,8 @@ static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
 	int i;
 
 	cell(&r, snapshot);
-	cell(&r, family_name(d->key.family));
-	cell(&r, addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
+	cell(&r, dest_is_name_only(d) ? "" : family_name(d->key.family));
+	cell(&r, dest_is_name_only(d) ? "" : addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
 	cell_u64(&r, d->key.port);
 	cell_u64(&r, d->attempts);
 	for (i = 0; i < OUTCOME__COUNT; i++)
@@ -146,6 +178,9 @@ static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
 	cell_u64(&r, d->open_peak);
 	snprintf(buf, sizeof(buf), "%.1f", d->connects_per_s);
 	cell(&r, buf);
+	cell(&r, d->host);
+	dns_cells(&r, d->dns);
+	cell(&r, dest_verdict(d));
 	row_end(&r);
 }
 
@@ -157,4 +192,43 @@ void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns
 	time_iso_fmt(snapshot, sizeof(snapshot), snapshot_wall_ns);
 	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
 		summary_row(f, d, snapshot);
+}
+
+void csv_lookup_header(FILE *f)
+{
+	static const char *const names[] = {
+	    "ts_iso", "ts_ns",	"pid",	 "comm",       "netns",	  "server", "server_port",
+	    "transport", "qname", "qtype", "rcode", "result", "latency_us", "answers",
+	    "canonical", NULL,
+	};
+
+	header(f, names);
+}
+
+void csv_lookup_row(FILE *f, const struct lookup *l)
+{
+	char buf[512], mnemonic[DNS_MNEMONIC_SIZE];
+	__u64 wall = wall_of_mono(l->mono_ns);
+	bool answered = l->result != LOOKUP_UNANSWERED;
+	struct row r = {f, 0};
+
+	cell(&r, time_iso_fmt(buf, sizeof(buf), wall));
+	cell_u64(&r, wall);
+	cell_u64(&r, l->pid);
+	cell(&r, l->comm);
+	cell_u64(&r, l->netns);
+	cell(&r, addr_fmt(buf, sizeof(buf), l->family, l->server));
+	cell_u64(&r, l->server_port);
+	cell(&r, l->protocol == IPPROTO_TCP ? "tcp" : "udp");
+	cell(&r, l->qname);
+	cell(&r, dns_type_name(l->qtype, mnemonic, sizeof(mnemonic)));
+	cell(&r, answered ? dns_rcode_name(l->rcode, mnemonic, sizeof(mnemonic)) : "");
+	cell(&r, lookup_result_name(l->result));
+	if (answered)
+		cell_u64(&r, l->latency_ns / 1000);
+	else
+		cell(&r, "");
+	cell(&r, lookup_answers(l, buf, sizeof(buf)));
+	cell(&r, l->canonical);
+	row_end(&r);
 }

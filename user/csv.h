@@ -24,4 +24,8 @@ void csv_attempt_row(FILE *f, const struct attempt *a);
 void csv_summary_header(FILE *f);
 void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns);
 
+/* --dns-csv: one row per lookup. */
+void csv_lookup_header(FILE *f);
+void csv_lookup_row(FILE *f, const struct lookup *l);
+
 #endif

@@ -22,6 +22,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "dns_capture.h"
 #include "probe.h"
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -220,6 +221,17 @@ static void check_line(const char *what, int error, const char *note)
 	       note ? note : "");
 }
 
+static void check_dns(void)
+{
+	char root[PATH_MAX];
+
+	if (dns_method_available(root, sizeof(root)) == DNS_METHOD_CGROUP)
+		printf("  %-34s cgroup_skb on %s (every network namespace)\n", "DNS capture", root);
+	else
+		printf("  %-34s AF_PACKET (no cgroup v2: synscope's network namespace only)\n",
+		       "DNS capture");
+}
+
 int probe_check(const struct kernel_support *ks, enum probe_mode requested)
 {
 	enum probe_mode modes[3];
@@ -237,6 +249,7 @@ int probe_check(const struct kernel_support *ks, enum probe_mode requested)
 	check_line("tp_btf state/retransmit tracepoints", ks->tp_btf ? 0 : -ENOENT,
 		   ks->tp_btf ? NULL : " (raw_tp will be used)");
 	check_line("IPv6 (tcp_v6_connect)", ks->ipv6 ? 0 : -ENOENT, NULL);
+	check_dns();
 	if (!n) {
 		printf("mode: none usable\n");
 		return 1;

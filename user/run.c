@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "csv.h"
+#include "dns_capture.h"
 #include "run.h"
 #include "summary.h"
 #include "text.h"
@@ -19,8 +20,11 @@ struct session {
 	const struct config *cfg;
 	struct collector collector;
 	struct tracer tracer;
+	struct dns_capture dns;
+	bool dns_on;
 	FILE *csv;
 	FILE *summary_csv;
+	FILE *dns_csv;
 	__u64 deadline_ns; /* 0: none */
 	__u64 next_tick_ns;
 };
@@ -56,6 +60,22 @@ static void on_stall(const struct pending *p, void *ctx)
 	text_stall(stdout, p);
 }
 
+static void on_lookup(const struct lookup *l, void *ctx)
+{
+	struct session *s = ctx;
+
+	text_lookup(stdout, l);
+	if (s->dns_csv)
+		csv_lookup_row(s->dns_csv, l);
+}
+
+static void on_dns_packet(const struct dns_packet *p, void *ctx)
+{
+	struct session *s = ctx;
+
+	collector_add_dns_packet(&s->collector, p, on_lookup, s);
+}
+
 static int outputs_open(struct session *s)
 {
 	if (s->cfg->csv_path) {
@@ -70,6 +90,12 @@ static int outputs_open(struct session *s)
 			return -errno;
 		csv_summary_header(s->summary_csv);
 	}
+	if (s->cfg->dns_csv_path) {
+		s->dns_csv = csv_open(s->cfg->dns_csv_path, "--dns-csv");
+		if (!s->dns_csv)
+			return -errno;
+		csv_lookup_header(s->dns_csv);
+	}
 	return 0;
 }
 
@@ -79,6 +105,16 @@ static void outputs_close(struct session *s)
 		fclose(s->csv);
 	if (s->summary_csv)
 		fclose(s->summary_csv);
+	if (s->dns_csv)
+		fclose(s->dns_csv);
+}
+
+static int refresh_dns(struct session *s)
+{
+	struct accounting *acct = &s->collector.acct;
+
+	collector_expire_dns(&s->collector, mono_now_ns(), on_lookup, s);
+	return dns_capture_counters(&s->dns, &acct->dns_produced, &acct->dns_lost);
 }
 
 /* Read the kernel's counters and maps into the collector. */
@@ -93,6 +129,8 @@ static int refresh(struct session *s)
 		err = tracer_counters(&s->tracer, counters);
 	if (!err)
 		collector_set_counters(&s->collector, counters);
+	if (!err && s->dns_on)
+		err = refresh_dns(s);
 	return err;
 }
 
@@ -104,18 +142,30 @@ static void tick(struct session *s, __u64 now)
 	s->next_tick_ns = now + s->cfg->interval_ms * NSEC_PER_MSEC;
 }
 
-/* Sleep until a ring buffer wants reading or SCAN_PERIOD_MS passed; read. */
+/*
+ * Read what the kernel sent: DNS first, so that a connect is matched with
+ * the answer that came just before it.
+ */
+static int read_all(struct session *s)
+{
+	int err = s->dns_on ? dns_capture_read(&s->dns) : 0;
+
+	if (err >= 0)
+		err = tracer_read(&s->tracer);
+	return err < 0 ? err : 0;
+}
+
+/* Sleep until there is something to read or SCAN_PERIOD_MS passed; read. */
 static int wait_and_read(struct session *s)
 {
 	struct pollfd fds[] = {
 		{ .fd = tracer_fd(&s->tracer), .events = POLLIN },
+		{ .fd = s->dns_on ? dns_capture_fd(&s->dns) : -1, .events = POLLIN },
 	};
-	int err;
 
 	if (poll(fds, sizeof(fds) / sizeof(fds[0]), SCAN_PERIOD_MS) < 0 && errno != EINTR)
 		return -errno;
-	err = tracer_read(&s->tracer);
-	return err < 0 ? err : 0;
+	return read_all(s);
 }
 
 static int loop(struct session *s)
@@ -143,16 +193,55 @@ static int loop(struct session *s)
 /* Read what is left, write the last snapshot and the summary. */
 static int finish(struct session *s)
 {
-	int err = tracer_read(&s->tracer);
+	int err = read_all(s);
 
-	if (err >= 0)
+	if (!err)
 		err = refresh(s);
 	collector_tick(&s->collector, mono_now_ns());
 	if (s->summary_csv)
 		csv_summary_rows(s->summary_csv, &s->collector, wall_now_ns());
 	summary_print(stdout, &s->collector);
 	accounting_print(stdout, &s->collector.acct);
-	return err < 0 ? err : 0;
+	if (s->dns_on)
+		dns_accounting_print(stdout, &s->collector);
+	return err;
+}
+
+/* DNS capture is an addition: without it connects are still traced, and it says so. */
+static void start_dns(struct session *s)
+{
+	enum dns_method method = s->cfg->dns_capture;
+	int err;
+
+	if (s->cfg->no_dns)
+		return;
+	err = dns_capture_start(&s->dns, method, s->cfg->verbose, on_dns_packet, s);
+	if (err && method == DNS_METHOD_AUTO && s->dns.method == DNS_METHOD_CGROUP) {
+		fprintf(stderr, "synscope: DNS capture on cgroup %s failed: %s; trying AF_PACKET\n",
+			s->dns.cgroup_root, strerror(-err));
+		dns_capture_stop(&s->dns);
+		err = dns_capture_start(&s->dns, DNS_METHOD_PACKET, s->cfg->verbose, on_dns_packet,
+					s);
+	}
+	if (err) {
+		fprintf(stderr, "synscope: DNS capture (%s) failed: %s: tracing connects only\n",
+			dns_method_name(method), strerror(-err));
+		dns_capture_stop(&s->dns);
+		return;
+	}
+	s->dns_on = true;
+}
+
+static void print_mode(const struct session *s)
+{
+	fprintf(stderr, "synscope: tracing in %s mode (%s tracepoints), DNS: ",
+		probe_mode_name(s->tracer.mode), s->tracer.btf_tracepoints ? "tp_btf" : "raw_tp");
+	if (!s->dns_on)
+		fprintf(stderr, "off\n");
+	else if (s->dns.method == DNS_METHOD_CGROUP)
+		fprintf(stderr, "cgroup_skb on %s (every network namespace)\n", s->dns.cgroup_root);
+	else
+		fprintf(stderr, "AF_PACKET (no cgroup v2: this network namespace only)\n");
 }
 
 static void signals_install(void)
@@ -172,7 +261,8 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	int err;
 
 	/* Tables first: the tracer feeds them as soon as it is attached. */
-	err = collector_init(&s.collector, cfg->stall_ms * NSEC_PER_MSEC);
+	err = collector_init(&s.collector, cfg->stall_ms * NSEC_PER_MSEC,
+			     cfg->dns_timeout_ms * NSEC_PER_MSEC);
 	if (err)
 		goto out;
 	err = outputs_open(&s);
@@ -183,8 +273,8 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	err = tracer_start(&s.tracer, cfg, ks, on_event, &s);
 	if (err)
 		goto out_close_outputs;
-	fprintf(stderr, "synscope: tracing in %s mode (%s tracepoints)\n",
-		probe_mode_name(s.tracer.mode), s.tracer.btf_tracepoints ? "tp_btf" : "raw_tp");
+	start_dns(&s);
+	print_mode(&s);
 	clock_sync();
 	text_header(stdout);
 	s.next_tick_ns = mono_now_ns() + cfg->interval_ms * NSEC_PER_MSEC;
@@ -195,6 +285,7 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 		err = finish(&s);
 	if (err)
 		fprintf(stderr, "synscope: reading the tracer failed: %s\n", strerror(-err));
+	dns_capture_stop(&s.dns);
 	tracer_destroy(&s.tracer);
 out_close_outputs:
 	outputs_close(&s);

@@ -8,5 +8,6 @@
 
 void summary_print(FILE *f, const struct collector *c);
 void accounting_print(FILE *f, const struct accounting *a);
+void dns_accounting_print(FILE *f, const struct collector *c);
 
 #endif

@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+#include <sys/socket.h>
 #include "clock.h"
 #include "format.h"
 #include "text.h"
 
-#define LINE_FMT "%-12s %-7u %-15s %-24s %-24s %-11s %-13s %7u %s\n"
+#define HOST_WIDTH 28
+#define LINE_FMT   "%-12s %-7u %-15s %-24s %-28s %-11s %-13s %7u %-9s %-22s %s\n"
 
 void text_header(FILE *f)
 {
-	fprintf(f, "%-12s %-7s %-15s %-24s %-24s %-11s %-13s %7s %s\n", "TIME", "PID", "COMM",
-		"SOURCE", "DESTINATION", "OUTCOME", "ERRNO", "RETRIES", "LATENCY");
+	fprintf(f, "%-12s %-7s %-15s %-24s %-28s %-11s %-13s %7s %-9s %-22s %s\n", "TIME", "PID",
+		"COMM", "DESTINATION", "HOST", "OUTCOME", "ERRNO", "RETRIES", "LATENCY", "VERDICT",
+		"SOURCE");
 	fflush(f);
+}
+
+static const char *host_fmt(char *buf, size_t len, const char *host)
+{
+	return fit_fmt(buf, len, *host ? host : "-", HOST_WIDTH);
 }
 
 void text_attempt(FILE *f, const struct attempt *a)
 {
 	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], lat[DURATION_STRLEN];
+	char host[HOST_WIDTH + 1];
 	const char *error = errno_name(a->error);
 
 	fprintf(f, LINE_FMT, time_hms_fmt(time, sizeof(time), a->wall_ns), a->pid, a->comm,
-		endpoint_fmt(src, sizeof(src), a->family, a->saddr, a->sport),
 		endpoint_fmt(dst, sizeof(dst), a->family, a->daddr, a->dport),
-		outcome_name(a->outcome), *error ? error : "-", a->syn_retries,
-		duration_fmt(lat, sizeof(lat), a->latency_ns));
+		host_fmt(host, sizeof(host), a->dns.host), outcome_name(a->outcome),
+		*error ? error : "-", a->syn_retries, duration_fmt(lat, sizeof(lat), a->latency_ns),
+		a->dest ? dest_verdict(a->dest) : "-",
+		endpoint_fmt(src, sizeof(src), a->family, a->saddr, a->sport));
 	fflush(f);
 }
 
@@ -30,11 +41,28 @@ void text_stall(FILE *f, const struct pending *p)
 {
 	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], age[DURATION_STRLEN];
 	const struct inflight *e = &p->info;
+	char host[HOST_WIDTH + 1];
 
-	fprintf(f, "%-12s %-7u %-15s %-24s %-24s %-11s %-13s %7u pending %s\n",
-		time_hms_fmt(time, sizeof(time), wall_of_mono(e->start_ns)), e->pid, e->comm,
-		endpoint_fmt(src, sizeof(src), e->family, e->saddr, e->sport),
-		endpoint_fmt(dst, sizeof(dst), e->family, e->daddr, e->dport), "STALLED", "-",
-		e->syn_retries, duration_fmt(age, sizeof(age), p->age_ns));
+	fprintf(f, LINE_FMT, time_hms_fmt(time, sizeof(time), wall_of_mono(e->start_ns)), e->pid,
+		e->comm, endpoint_fmt(dst, sizeof(dst), e->family, e->daddr, e->dport),
+		host_fmt(host, sizeof(host), p->dns.host), "STALLED", "-", e->syn_retries,
+		duration_fmt(age, sizeof(age), p->age_ns), "(pending)",
+		endpoint_fmt(src, sizeof(src), e->family, e->saddr, e->sport));
+	fflush(f);
+}
+
+void text_lookup(FILE *f, const struct lookup *l)
+{
+	char time[TIME_STRLEN], server[ENDPOINT_STRLEN], lat[DURATION_STRLEN], qtype[16];
+	char answers[256];
+
+	fprintf(f, "%-12s %-7u %-15s DNS %s %s -> %s via %s: %s %s%s%s\n",
+		time_hms_fmt(time, sizeof(time), wall_of_mono(l->mono_ns)), l->pid, l->comm,
+		dns_type_name(l->qtype, qtype, sizeof(qtype)), l->qname,
+		*lookup_answers(l, answers, sizeof(answers)) ? answers : "-",
+		endpoint_fmt(server, sizeof(server), l->family, l->server, l->server_port),
+		lookup_result_name(l->result),
+		l->result == LOOKUP_UNANSWERED ? "" : duration_fmt(lat, sizeof(lat), l->latency_ns),
+		*l->canonical ? " cname " : "", l->canonical);
 	fflush(f);
 }

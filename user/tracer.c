@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include "clock.h"
 #include "connect.skel.h"
+#include "maps.h"
 #include "tracer.h"
 
 #define SCAN_BATCH 4096
@@ -69,9 +70,6 @@ int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_
 	memset(t, 0, sizeof(*t));
 	t->mode = mode;
 	t->btf_tracepoints = ks->tp_btf;
-	t->ncpus = libbpf_num_possible_cpus();
-	if (t->ncpus < 0)
-		return t->ncpus;
 	t->skel = connect_bpf__open();
 	if (!t->skel)
 		return -errno;
@@ -179,24 +177,7 @@ int tracer_read(struct tracer *t)
 
 int tracer_counters(struct tracer *t, __u64 *counters)
 {
-	int fd = bpf_map__fd(t->skel->maps.counters);
-	__u64 *percpu = calloc(t->ncpus, sizeof(__u64));
-	__u32 key;
-	int cpu, err = 0;
-
-	if (!percpu)
-		return -ENOMEM;
-	for (key = 0; key < COUNTER__COUNT; key++) {
-		if (bpf_map_lookup_elem(fd, &key, percpu)) {
-			err = -errno;
-			break;
-		}
-		counters[key] = 0;
-		for (cpu = 0; cpu < t->ncpus; cpu++)
-			counters[key] += percpu[cpu];
-	}
-	free(percpu);
-	return err;
+	return map_percpu_sum(bpf_map__fd(t->skel->maps.counters), COUNTER__COUNT, counters);
 }
 
 /*

@@ -15,7 +15,6 @@ struct tracer {
 	struct ring_buffer *rb;
 	enum probe_mode mode;
 	bool btf_tracepoints; /* tp_btf rather than raw_tp */
-	int ncpus;
 };
 
 typedef void (*stall_fn)(const struct pending *p, void *ctx);

@@ -33,5 +33,5 @@ expect_match "some snapshot saw five open" "$(csv_rows "$WORK/summary.csv" open)
 p50=$(csv_rows "$WORK/summary.csv" p50_us | tail -n 1)
 expect_ge "summary p50_us" "$p50" 1
 expect_match "exit summary has the destination" "$(cat "$WORK/tracer.out")" \
-	'198\.18\.0\.2:8080 +5 +5 +0 +0 +0 +0 +0'
+	'198\.18\.0\.2:8080 +- +ok +5 +5 +0 +0 +0 +0 +0'
 finish

@@ -25,5 +25,5 @@ expect_eq "SYN retries = TcpExtTCPSynRetrans" "$retries" "$(nstat_client TcpExtT
 expect_eq "TcpActiveOpens (IPv4 and IPv6)" "$(nstat_client TcpActiveOpens)" 6
 expect_eq "TcpAttemptFails" "$(nstat_client TcpAttemptFails)" 4
 expect_match "text output shows bracketed IPv6 endpoints" "$(cat "$WORK/tracer.out")" \
-	'\[2001:2::2\]:8090 +established'
+	'\[2001:2::2\]:8090 +- +established'
 finish

@@ -24,7 +24,7 @@ stop_tracer
 stall=$(grep STALLED "$WORK/tracer.out")
 expect_eq "one stall line" "$(wc -l <<<"$stall")" 1
 expect_match "stall line names the destination and its age" "$stall" \
-	'connburst +198\.18\.0\.1:[0-9]+ +198\.18\.0\.2:8093 +STALLED +- +[0-9]+ pending [0-9.]+ms'
+	'connburst +198\.18\.0\.2:8093 +- +STALLED +- +[0-9]+ [0-9.]+ms +\(pending\) +198\.18\.0\.1:[0-9]+$'
 expect_rows "then its outcome: aborted after 4 s" "$(printf 'aborted\t198.18.0.2\t8093')" \
 	"$(attempts outcome daddr dport)"
 expect_ge "waited (us)" "$(attempts latency_us)" 4000000

@@ -50,7 +50,7 @@ static void test_aggregation(void **state)
 	struct conn_event ev;
 
 	(void)state;
-	assert_int_equal(collector_init(&c, 1000000000ULL), 0);
+	assert_int_equal(collector_init(&c, 1000000000ULL, 5000000000ULL), 0);
 	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_ESTABLISHED, 1);
 	assert_true(collector_add_event(&c, &ev, &a));
 	assert_int_equal(a.outcome, OUTCOME_ESTABLISHED);
@@ -104,7 +104,7 @@ static void test_malformed_counted(void **state)
 	struct conn_event ev;
 
 	(void)state;
-	assert_int_equal(collector_init(&c, 1), 0);
+	assert_int_equal(collector_init(&c, 1, 5000000000ULL), 0);
 	ev = event(99, 2, 80, 0, 1);
 	assert_false(collector_add_event(&c, &ev, &a));
 	ev = event(EVENT_ATTEMPT, 2, 80, 42, 1);
@@ -137,7 +137,7 @@ static void test_scan_and_stalls(void **state)
 	const struct dest *d;
 
 	(void)state;
-	assert_int_equal(collector_init(&c, 5000), 0);
+	assert_int_equal(collector_init(&c, 5000, 5000000000ULL), 0);
 	collector_scan_begin(&c);
 	assert_null(collector_scan_entry(&c, 10, &young, 10000));
 	assert_non_null(collector_scan_entry(&c, 11, &old, 10000));
@@ -176,7 +176,7 @@ static void test_accounting(void **state)
 	struct collector c;
 
 	(void)state;
-	assert_int_equal(collector_init(&c, 1), 0);
+	assert_int_equal(collector_init(&c, 1, 5000000000ULL), 0);
 	counters[COUNTER_ATTEMPT_EVENTS] = 10;
 	counters[COUNTER_RETRANSMIT_EVENTS] = 3;
 	counters[COUNTER_CLOSE_EVENTS] = 4;
@@ -200,7 +200,7 @@ static void test_many_destinations(void **state)
 	unsigned int i, n = 0;
 
 	(void)state;
-	assert_int_equal(collector_init(&c, 1), 0);
+	assert_int_equal(collector_init(&c, 1, 5000000000ULL), 0);
 	for (i = 0; i < 1000; i++) {
 		struct conn_event ev =
 		    event(EVENT_ATTEMPT, i % 250, 1000 + i / 250, OUTCOME_REFUSED, i);

@@ -64,7 +64,25 @@ static void test_attempt_row(void **state)
 	fclose(f);
 	assert_string_equal(buf, "2026-11-27T06:00:58.265334Z,1795759258265334176,42,43,"
 				 "\"my,app\"\"x\",4026531833,7,ipv4,198.18.0.1,40000,"
-				 "198.18.0.2,443,timeout,ETIMEDOUT,2,3066000\r\n");
+				 "198.18.0.2,443,timeout,ETIMEDOUT,2,3066000,,,\r\n");
+}
+
+static void test_attempt_row_named(void **state)
+{
+	struct attempt a;
+	char buf[1024];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.outcome = OUTCOME_ESTABLISHED;
+	strcpy(a.dns.host, "api.test");
+	a.dns.latency_ns = 1500000;
+	a.dns_age_ns = -2000; /* the answer came after the connect started */
+	csv_attempt_row(f, &a);
+	fclose(f);
+	assert_non_null(strstr(buf, ",established,,0,0,api.test,-2,1500\r\n"));
 }
 
 static void test_headers(void **state)
@@ -76,7 +94,8 @@ static void test_headers(void **state)
 	csv_attempt_header(f);
 	fclose(f);
 	assert_string_equal(buf, "ts_iso,ts_ns,pid,tid,comm,netns,cgroup_id,family,saddr,sport,"
-				 "daddr,dport,outcome,errno,syn_retries,latency_us\r\n");
+				 "daddr,dport,outcome,errno,syn_retries,latency_us,host,dns_age_us,"
+				 "dns_latency_us\r\n");
 }
 
 int main(void)
@@ -84,6 +103,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quoting),
 	    cmocka_unit_test(test_attempt_row),
+	    cmocka_unit_test(test_attempt_row_named),
 	    cmocka_unit_test(test_headers),
 	};
 
