@@ -24,7 +24,8 @@ static const char doc[] =
     "  synscope --check                 what this kernel supports, which mode would be used\n"
     "  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
     "  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
-    "  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n";
+    "  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
+    "  synscope --dashboard             live full-screen view; q quits\n";
 
 enum {
 	OPT_DPORT = 0x100,
@@ -42,6 +43,7 @@ enum {
 	OPT_DNS_CSV,
 	OPT_DNS_TIMEOUT,
 	OPT_DNS_CAPTURE,
+	OPT_DASHBOARD,
 };
 
 static const struct argp_option options[] = {
@@ -64,6 +66,9 @@ static const struct argp_option options[] = {
      "Write the per-destination table to FILE every interval and at exit", 3},
     {"dns-csv", OPT_DNS_CSV, "FILE", 0, "Write one CSV row per DNS lookup to FILE", 3},
     {"verbose", 'v', NULL, 0, "Show libbpf's debug output", 3},
+    {"dashboard", OPT_DASHBOARD, NULL, 0,
+     "Full-screen live view (streaming text when stdout is not a terminal)", 3},
+    {"iterations", 'n', "ITER", 0, "With --dashboard: exit after ITER refreshes", 3},
     {NULL, 0, NULL, 0, "DNS:", 5},
     {"no-dns", OPT_NO_DNS, NULL, 0, "Do not capture DNS", 5},
     {"dns-timeout", OPT_DNS_TIMEOUT, "SECONDS", 0,
@@ -280,6 +285,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		cfg->verbose = true;
 		break;
+	case OPT_DASHBOARD:
+		cfg->dashboard = true;
+		break;
+	case 'n':
+		cfg->iterations = parse_u64("--iterations", arg, 1, 1000000000,
+					    "a number of refreshes, 1 or more");
+		break;
 	case OPT_CHECK:
 		cfg->check = true;
 		break;
@@ -318,4 +330,8 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
 	argp_err_exit_status = EXIT_USAGE;
 	argp_parse(&argp, argc, argv, 0, NULL, cfg);
+	if (cfg->iterations && !cfg->dashboard) {
+		fprintf(stderr, "synscope: --iterations needs --dashboard\n");
+		exit(EXIT_USAGE);
+	}
 }

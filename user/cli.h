@@ -42,6 +42,8 @@ struct config {
 	const char *csv_path;
 	const char *summary_csv_path;
 	const char *dns_csv_path;
+	bool dashboard;	  /* full-screen view, when stdout is a terminal */
+	__u64 iterations; /* with dashboard: refreshes before exiting; 0: no limit */
 	bool verbose;
 	bool check;
 };

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "collector.h"
 #include "csv.h"
+#include "dashboard.h"
 #include "dns_capture.h"
 #include "run.h"
 #include "summary.h"
@@ -27,6 +28,9 @@ struct session {
 	FILE *dns_csv;
 	__u64 deadline_ns; /* 0: none */
 	__u64 next_tick_ns;
+	struct dashboard *dash; /* --dashboard on a terminal; NULL: streaming text */
+	bool quiet_text;	/* the dashboard shows attempts: no text lines */
+	__u64 refreshes;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -48,7 +52,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	if (!collector_add_event(&s->collector, data, &a))
 		return 0;
-	text_attempt(stdout, &a);
+	if (!s->quiet_text)
+		text_attempt(stdout, &a);
 	if (s->csv)
 		csv_attempt_row(s->csv, &a);
 	return 0;
@@ -56,15 +61,18 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static void on_stall(const struct pending *p, void *ctx)
 {
-	(void)ctx;
-	text_stall(stdout, p);
+	struct session *s = ctx;
+
+	if (!s->quiet_text)
+		text_stall(stdout, p);
 }
 
 static void on_lookup(const struct lookup *l, void *ctx)
 {
 	struct session *s = ctx;
 
-	text_lookup(stdout, l);
+	if (!s->quiet_text)
+		text_lookup(stdout, l);
 	if (s->dns_csv)
 		csv_lookup_row(s->dns_csv, l);
 }
@@ -139,6 +147,10 @@ static void tick(struct session *s, __u64 now)
 	collector_tick(&s->collector, now);
 	if (s->summary_csv)
 		csv_summary_rows(s->summary_csv, &s->collector, wall_of_mono(now));
+	if (s->dash)
+		dashboard_draw(s->dash, &s->collector, now);
+	if (s->cfg->iterations && ++s->refreshes >= s->cfg->iterations)
+		stop_requested = 1;
 	s->next_tick_ns = now + s->cfg->interval_ms * NSEC_PER_MSEC;
 }
 
@@ -161,10 +173,13 @@ static int wait_and_read(struct session *s)
 	struct pollfd fds[] = {
 		{ .fd = tracer_fd(&s->tracer), .events = POLLIN },
 		{ .fd = s->dns_on ? dns_capture_fd(&s->dns) : -1, .events = POLLIN },
+		{ .fd = dashboard_fd(s->dash), .events = POLLIN },
 	};
 
 	if (poll(fds, sizeof(fds) / sizeof(fds[0]), SCAN_PERIOD_MS) < 0 && errno != EINTR)
 		return -errno;
+	if (s->dash && !dashboard_keys(s->dash, &s->collector))
+		stop_requested = 1;
 	return read_all(s);
 }
 
@@ -276,11 +291,18 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	start_dns(&s);
 	print_mode(&s);
 	clock_sync();
-	text_header(stdout);
+	if (cfg->dashboard)
+		s.dash = dashboard_open(cfg, probe_mode_name(s.tracer.mode));
+	s.quiet_text = s.dash != NULL;
+	if (!s.quiet_text)
+		text_header(stdout);
 	s.next_tick_ns = mono_now_ns() + cfg->interval_ms * NSEC_PER_MSEC;
 	if (cfg->duration_ms)
 		s.deadline_ns = mono_now_ns() + cfg->duration_ms * NSEC_PER_MSEC;
 	err = loop(&s);
+	/* The terminal back before the summary is printed. */
+	dashboard_close(s.dash);
+	s.dash = NULL;
 	if (!err)
 		err = finish(&s);
 	if (err)
