@@ -16,11 +16,11 @@
 #include <bpf/bpf_endian.h>
 #include "dns.h"
 
-#define ETH_P_IP       0x0800
-#define ETH_P_IPV6     0x86DD
-#define IPPROTO_TCP    6
-#define IPPROTO_UDP    17
-#define PACKET_HOST    0
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86DD
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
+#define PACKET_HOST	0
 #define PACKET_OUTGOING 4
 
 const volatile __u64 wakeup_bytes = 64 * 1024;

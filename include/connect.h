@@ -135,9 +135,9 @@ struct conn_event {
 };
 
 /* The BPF side reads addresses as 32-bit words: keep them aligned. */
-#define ALIGNED_ADDRS(type)                                                 \
-	_Static_assert(__builtin_offsetof(struct type, saddr) % 4 == 0 &&   \
-			   __builtin_offsetof(struct type, daddr) % 4 == 0, \
+#define ALIGNED_ADDRS(type)                                                     \
+	_Static_assert(__builtin_offsetof(struct type, saddr) % 4 == 0 &&       \
+			       __builtin_offsetof(struct type, daddr) % 4 == 0, \
 		       #type " addresses must be 4-byte aligned")
 ALIGNED_ADDRS(inflight);
 ALIGNED_ADDRS(conn_event);

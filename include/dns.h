@@ -27,19 +27,19 @@ enum dns_direction {
 };
 
 enum dns_counter {
-	DNS_COUNTER_PACKETS = 0, /* port-53 packets copied or attempted */
+	DNS_COUNTER_PACKETS = 0,  /* port-53 packets copied or attempted */
 	DNS_COUNTER_RINGBUF_FULL, /* packets lost: no room in the ring buffer */
 	DNS_COUNTER__COUNT,
 };
 
 struct dns_packet {
 	__u64 ts_ns;
-	__u64 cookie;	  /* socket cookie: pairs a response with its query's socket */
-	__u32 pid;	  /* egress: tgid of the sending task; 0 when unknown */
-	__u32 netns;	  /* egress: network namespace inode of the sending task */
-	__u32 len;	  /* packet length from the IP header on */
-	__u16 cap_len;	  /* bytes in data */
-	__u8 direction;	  /* enum dns_direction */
+	__u64 cookie;	/* socket cookie: pairs a response with its query's socket */
+	__u32 pid;	/* egress: tgid of the sending task; 0 when unknown */
+	__u32 netns;	/* egress: network namespace inode of the sending task */
+	__u32 len;	/* packet length from the IP header on */
+	__u16 cap_len;	/* bytes in data */
+	__u8 direction; /* enum dns_direction */
 	__u8 pad;
 	char comm[DNS_COMM_LEN];
 	__u8 data[DNS_CAPTURE_MAX];

@@ -253,9 +253,9 @@ static int parse_ip_literal(const char *text, union sockaddr_any *addr)
 static int resolve_dest(const struct options *opts, union sockaddr_any *dest)
 {
 	struct addrinfo hints = {
-	    .ai_family = opts->family,
-	    .ai_socktype = SOCK_STREAM,
-	    .ai_protocol = IPPROTO_TCP,
+		.ai_family = opts->family,
+		.ai_socktype = SOCK_STREAM,
+		.ai_protocol = IPPROTO_TCP,
 	};
 	struct addrinfo *res;
 	int err;
@@ -517,7 +517,7 @@ static unsigned long long sockets_required(const struct options *opts)
 
 static bool try_nofile(rlim_t cur, rlim_t max)
 {
-	struct rlimit rl = {.rlim_cur = cur, .rlim_max = max};
+	struct rlimit rl = { .rlim_cur = cur, .rlim_max = max };
 
 	return !setrlimit(RLIMIT_NOFILE, &rl);
 }
@@ -600,7 +600,7 @@ static void on_stop_signal(int sig)
  */
 static int setup_signals(sigset_t *wait_mask)
 {
-	struct sigaction sa = {.sa_handler = on_stop_signal};
+	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigset_t stop_set;
 
 	sigemptyset(&sa.sa_mask);
@@ -750,13 +750,13 @@ static void attempt_finish(struct run *run, struct slot *slot, enum outcome outc
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct attempt_result res = {
-	    .index = slot->index,
-	    .start_real_ns = slot->start_real_ns,
-	    .latency_us = (now - slot->start_ns) / NSEC_PER_USEC,
-	    .dest = &slot->dest,
-	    .outcome = outcome,
-	    .err = err,
-	    .local_port = slot->local_port,
+		.index = slot->index,
+		.start_real_ns = slot->start_real_ns,
+		.latency_us = (now - slot->start_ns) / NSEC_PER_USEC,
+		.dest = &slot->dest,
+		.outcome = outcome,
+		.err = err,
+		.local_port = slot->local_port,
 	};
 
 	report_attempt(run->report, &res);
@@ -787,8 +787,8 @@ static int open_socket(const struct options *opts, struct slot *slot, int flags)
 static void wait_for_verdict(struct run *run, struct slot *slot)
 {
 	struct epoll_event ev = {
-	    .events = EPOLLOUT | EPOLLONESHOT,
-	    .data.u64 = slot_token(run, slot),
+		.events = EPOLLOUT | EPOLLONESHOT,
+		.data.u64 = slot_token(run, slot),
 	};
 
 	if (epoll_ctl(run->epoll_fd, EPOLL_CTL_ADD, slot->fd, &ev)) {
@@ -821,7 +821,7 @@ static void connect_nonblocking(struct run *run, struct slot *slot)
 
 static int set_send_timeout(int fd, long long ms)
 {
-	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
 
 	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ? -errno : 0;
 }
@@ -969,8 +969,8 @@ static uint64_t next_deadline(struct run *run)
 static int arm_timer(struct run *run, uint64_t deadline)
 {
 	struct itimerspec its = {
-	    .it_value.tv_sec = deadline / NSEC_PER_SEC,
-	    .it_value.tv_nsec = deadline % NSEC_PER_SEC,
+		.it_value.tv_sec = deadline / NSEC_PER_SEC,
+		.it_value.tv_nsec = deadline % NSEC_PER_SEC,
 	};
 
 	if (deadline == run->armed_ns)
@@ -1055,7 +1055,7 @@ static int run_init(struct run *run, const struct options *opts, struct report *
 		    const union sockaddr_any *dest, unsigned int capacity,
 		    const sigset_t *wait_mask)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TIMER_TOKEN};
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TIMER_TOKEN };
 
 	memset(run, 0, sizeof(*run));
 	run->opts = opts;
@@ -1126,65 +1126,66 @@ enum option_key {
 };
 
 static const char doc[] =
-    "Start TCP connects to HOST PORT and report how each one ended: established, refused, "
-    "timeout, unreachable, aborted (--timeout-ms gave up first) or local_error (connect() "
-    "failed before a SYN left).\n"
-    "\n"
-    "HOST is an IPv4/IPv6 literal or a name resolved with getaddrinfo(3), through the "
-    "system resolver (/etc/netns/NAME/resolv.conf inside a namespace); the first address "
-    "returned is used."
-    "\v"
-    "--concurrency counts pending connects only: held connections do not use it up. "
-    "Every attempt prints one key=value line, and the run one summary line: attempts=N "
-    "established=N refused=N timeout=N unreachable=N aborted=N local_error=N. The results "
-    "file has a header and the columns index (1..N), start_ns (CLOCK_REALTIME), outcome, "
-    "errno (symbolic, or -), latency_us and local_port (or -).\n"
-    "\n"
-    "Exit status: 0 when every attempt ran, whatever its outcome; 2 for a bad option; "
-    "3 when HOST does not resolve; 1 for other errors of connburst itself; 128+N when "
-    "signal N stopped the run before all attempts started.\n"
-    "\n"
-    "EXAMPLES:\n"
-    "  connburst 198.18.0.2 80\n"
-    "        one attempt, print its outcome\n"
-    "  connburst -n 20000 -c 20000 -q 127.0.0.1 8080\n"
-    "        20000 connects in flight at once, summary only\n"
-    "  connburst -n 100 -c 10 -t 300 -o out.tsv 198.18.0.2 80\n"
-    "        give up on connects pending after 300 ms (aborted), results in out.tsv\n"
-    "  connburst -n 3 -H -1 -l -1 198.18.0.2 80\n"
-    "        hold established connections until SIGINT/SIGTERM\n"
-    "  connburst -n 50 -r 10 -R -4 svc.test 443\n"
-    "        one DNS lookup per attempt, 10 attempts per second\n"
-    "  connburst --blocking -t 2000 -b 198.18.0.1 198.18.0.2 80\n"
-    "        blocking connect() from 198.18.0.1, SO_SNDTIMEO of 2 s\n";
+	"Start TCP connects to HOST PORT and report how each one ended: established, refused, "
+	"timeout, unreachable, aborted (--timeout-ms gave up first) or local_error (connect() "
+	"failed before a SYN left).\n"
+	"\n"
+	"HOST is an IPv4/IPv6 literal or a name resolved with getaddrinfo(3), through the "
+	"system resolver (/etc/netns/NAME/resolv.conf inside a namespace); the first address "
+	"returned is used."
+	"\v"
+	"--concurrency counts pending connects only: held connections do not use it up. "
+	"Every attempt prints one key=value line, and the run one summary line: attempts=N "
+	"established=N refused=N timeout=N unreachable=N aborted=N local_error=N. The results "
+	"file has a header and the columns index (1..N), start_ns (CLOCK_REALTIME), outcome, "
+	"errno (symbolic, or -), latency_us and local_port (or -).\n"
+	"\n"
+	"Exit status: 0 when every attempt ran, whatever its outcome; 2 for a bad option; "
+	"3 when HOST does not resolve; 1 for other errors of connburst itself; 128+N when "
+	"signal N stopped the run before all attempts started.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  connburst 198.18.0.2 80\n"
+	"        one attempt, print its outcome\n"
+	"  connburst -n 20000 -c 20000 -q 127.0.0.1 8080\n"
+	"        20000 connects in flight at once, summary only\n"
+	"  connburst -n 100 -c 10 -t 300 -o out.tsv 198.18.0.2 80\n"
+	"        give up on connects pending after 300 ms (aborted), results in out.tsv\n"
+	"  connburst -n 3 -H -1 -l -1 198.18.0.2 80\n"
+	"        hold established connections until SIGINT/SIGTERM\n"
+	"  connburst -n 50 -r 10 -R -4 svc.test 443\n"
+	"        one DNS lookup per attempt, 10 attempts per second\n"
+	"  connburst --blocking -t 2000 -b 198.18.0.1 198.18.0.2 80\n"
+	"        blocking connect() from 198.18.0.1, SO_SNDTIMEO of 2 s\n";
 
 static const char args_doc[] = "HOST PORT";
 
 static const struct argp_option option_table[] = {
-    {"count", 'n', "N", 0, "Number of connect attempts (default 1)", 0},
-    {"concurrency", 'c', "N", 0, "Connects pending at once (default 1)", 0},
-    {"timeout-ms", 't', "MS", 0,
-     "Give up on a connect still pending after MS ms: outcome aborted (default 0: wait "
-     "for the kernel's verdict)",
-     0},
-    {"hold-ms", 'H', "MS", 0,
-     "Keep each established connection open MS ms (default 0: close at once; -1: until "
-     "the end of the run)",
-     0},
-    {"linger", 'l', "MS", 0,
-     "After the last attempt's verdict, wait MS ms more before closing held connections "
-     "and exiting (default 0; -1: until SIGINT/SIGTERM)",
-     0},
-    {"rate", 'r', "N", 0, "Start at most N attempts per second (default 0: no limit)", 0},
-    {"resolve-each", 'R', NULL, 0, "Resolve HOST before every attempt (default: once)", 0},
-    {NULL, '4', NULL, 0, "Resolve HOST to IPv4 addresses only", 0},
-    {NULL, '6', NULL, 0, "Resolve HOST to IPv6 addresses only", 0},
-    {"bind", 'b', "ADDR", 0, "Bind source address ADDR (the port is still chosen by connect())", 0},
-    {"blocking", OPT_BLOCKING, NULL, 0,
-     "One blocking connect() at a time (-c ignored); -t becomes SO_SNDTIMEO", 0},
-    {"results", 'o', "FILE", 0, "Write one tab-separated line per attempt to FILE", 0},
-    {"quiet", 'q', NULL, 0, "No per-attempt lines on stdout", 0},
-    {},
+	{ "count", 'n', "N", 0, "Number of connect attempts (default 1)", 0 },
+	{ "concurrency", 'c', "N", 0, "Connects pending at once (default 1)", 0 },
+	{ "timeout-ms", 't', "MS", 0,
+	  "Give up on a connect still pending after MS ms: outcome aborted (default 0: wait "
+	  "for the kernel's verdict)",
+	  0 },
+	{ "hold-ms", 'H', "MS", 0,
+	  "Keep each established connection open MS ms (default 0: close at once; -1: until "
+	  "the end of the run)",
+	  0 },
+	{ "linger", 'l', "MS", 0,
+	  "After the last attempt's verdict, wait MS ms more before closing held connections "
+	  "and exiting (default 0; -1: until SIGINT/SIGTERM)",
+	  0 },
+	{ "rate", 'r', "N", 0, "Start at most N attempts per second (default 0: no limit)", 0 },
+	{ "resolve-each", 'R', NULL, 0, "Resolve HOST before every attempt (default: once)", 0 },
+	{ NULL, '4', NULL, 0, "Resolve HOST to IPv4 addresses only", 0 },
+	{ NULL, '6', NULL, 0, "Resolve HOST to IPv6 addresses only", 0 },
+	{ "bind", 'b', "ADDR", 0,
+	  "Bind source address ADDR (the port is still chosen by connect())", 0 },
+	{ "blocking", OPT_BLOCKING, NULL, 0,
+	  "One blocking connect() at a time (-c ignored); -t becomes SO_SNDTIMEO", 0 },
+	{ "results", 'o', "FILE", 0, "Write one tab-separated line per attempt to FILE", 0 },
+	{ "quiet", 'q', NULL, 0, "No per-attempt lines on stdout", 0 },
+	{},
 };
 
 /* A whole decimal number in [min, max], or exit 2 with a line naming the option. */
@@ -1317,15 +1318,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp argp = {
-    .options = option_table,
-    .parser = parse_opt,
-    .args_doc = args_doc,
-    .doc = doc,
+	.options = option_table,
+	.parser = parse_opt,
+	.args_doc = args_doc,
+	.doc = doc,
 };
 
 int main(int argc, char **argv)
 {
-	struct options opts = {.count = 1, .concurrency = 1, .family = AF_UNSPEC};
+	struct options opts = { .count = 1, .concurrency = 1, .family = AF_UNSPEC };
 	union sockaddr_any dest = {};
 	struct report report;
 	unsigned int capacity;

@@ -34,10 +34,10 @@ static void on_signal(int sig)
 }
 
 static const struct argp_option argp_options[] = {
-    {"backlog", 'b', "N", 0, "listen(2) backlog (default 4096)", 0},
-    {"hold", 'H', NULL, 0, "Keep accepted connections open until exit", 0},
-    {"no-accept", 'n', NULL, 0, "Never accept: SYNs beyond the backlog are dropped", 0},
-    {},
+	{ "backlog", 'b', "N", 0, "listen(2) backlog (default 4096)", 0 },
+	{ "hold", 'H', NULL, 0, "Keep accepted connections open until exit", 0 },
+	{ "no-accept", 'n', NULL, 0, "Never accept: SYNs beyond the backlog are dropped", 0 },
+	{},
 };
 
 static void usage_error(const char *what, const char *arg)
@@ -121,10 +121,10 @@ static int listen_on(const struct options *o)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {argp_options, parse_opt, "ADDR PORT", NULL,
-					 NULL,	       NULL,	  NULL};
-	struct options o = {.backlog = 4096};
-	struct sigaction sa = {.sa_handler = on_signal};
+	static const struct argp argp = { argp_options, parse_opt, "ADDR PORT", NULL,
+					  NULL,		NULL,	   NULL };
+	struct options o = { .backlog = 4096 };
+	struct sigaction sa = { .sa_handler = on_signal };
 	int fd;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))

@@ -13,19 +13,19 @@ const char *argp_program_version = "synscope 0.1";
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =
-    "Show why TCP connects stall: every outgoing connect attempt, its SYN retransmissions and "
-    "its outcome, per destination.\n"
-    "\v"
-    "Outcomes: established, refused, timeout, unreachable, aborted (the application gave up), "
-    "local_error (failed before any SYN, e.g. EADDRNOTAVAIL).\n"
-    "\n"
-    "EXAMPLES:\n"
-    "  synscope                         stream every attempt until Ctrl-C\n"
-    "  synscope --check                 what this kernel supports, which mode would be used\n"
-    "  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
-    "  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
-    "  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
-    "  synscope --dashboard             live full-screen view; q quits\n";
+	"Show why TCP connects stall: every outgoing connect attempt, its SYN retransmissions and "
+	"its outcome, per destination.\n"
+	"\v"
+	"Outcomes: established, refused, timeout, unreachable, aborted (the application gave up), "
+	"local_error (failed before any SYN, e.g. EADDRNOTAVAIL).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  synscope                         stream every attempt until Ctrl-C\n"
+	"  synscope --check                 what this kernel supports, which mode would be used\n"
+	"  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
+	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
+	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
+	"  synscope --dashboard             live full-screen view; q quits\n";
 
 enum {
 	OPT_DPORT = 0x100,
@@ -47,44 +47,49 @@ enum {
 };
 
 static const struct argp_option options[] = {
-    {NULL, 0, NULL, 0, "Filters:", 1},
-    {"pid", 'p', "PID", 0, "Only attempts by this process (tgid)", 1},
-    {"comm", 'c', "COMM", 0, "Only attempts by tasks with this command name", 1},
-    {"dport", OPT_DPORT, "PORT", 0, "Only attempts to this destination port", 1},
-    {"dst", OPT_DST, "CIDR", 0, "Only attempts to this network (repeatable)", 1},
-    {"ipv4", '4', NULL, 0, "Only IPv4", 1},
-    {"ipv6", '6', NULL, 0, "Only IPv6", 1},
-    {NULL, 0, NULL, 0, "Timing:", 2},
-    {"duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until interrupted)", 2},
-    {"interval", 'i', "SECONDS", 0, "Summary and rate interval (default 1)", 2},
-    {"stall-ms", OPT_STALL_MS, "MS", 0, "Report attempts pending longer than MS (default 1000)", 2},
-    {"inflight-ttl", OPT_INFLIGHT_TTL, "SECONDS", 0,
-     "Expire in-flight entries that never resolve after SECONDS (default 300)", 2},
-    {NULL, 0, NULL, 0, "Output:", 3},
-    {"csv", OPT_CSV, "FILE", 0, "Write one CSV row per attempt to FILE", 3},
-    {"summary-csv", OPT_SUMMARY_CSV, "FILE", 0,
-     "Write the per-destination table to FILE every interval and at exit", 3},
-    {"dns-csv", OPT_DNS_CSV, "FILE", 0, "Write one CSV row per DNS lookup to FILE", 3},
-    {"verbose", 'v', NULL, 0, "Show libbpf's debug output", 3},
-    {"dashboard", OPT_DASHBOARD, NULL, 0,
-     "Full-screen live view (streaming text when stdout is not a terminal)", 3},
-    {"iterations", 'n', "ITER", 0, "With --dashboard: exit after ITER refreshes", 3},
-    {NULL, 0, NULL, 0, "DNS:", 5},
-    {"no-dns", OPT_NO_DNS, NULL, 0, "Do not capture DNS", 5},
-    {"dns-timeout", OPT_DNS_TIMEOUT, "SECONDS", 0,
-     "A query with no response after SECONDS is unanswered (default 5)", 5},
-    {"dns-capture", OPT_DNS_CAPTURE, "HOW", 0,
-     "auto (default), cgroup (cgroup_skb: every network namespace) or packet (AF_PACKET: this "
-     "network namespace only)", 5},
-    {NULL, 0, NULL, 0, "Kernel side:", 4},
-    {"check", OPT_CHECK, NULL, 0,
-     "Print what this kernel supports and which mode would be used, then exit", 4},
-    {"probe-mode", OPT_PROBE_MODE, "MODE", 0, "auto (default), fentry, kprobe or tracepoint", 4},
-    {"max-inflight", OPT_MAX_INFLIGHT, "N", 0, "Attempts followed at once (default 131072)", 4},
-    {"max-open", OPT_MAX_OPEN, "N", 0, "Established connections followed at once (default 262144)",
-     4},
-    {"ringbuf-mb", OPT_RINGBUF_MB, "MB", 0, "Ring buffer size, a power of two (default 16)", 4},
-    {},
+	{ NULL, 0, NULL, 0, "Filters:", 1 },
+	{ "pid", 'p', "PID", 0, "Only attempts by this process (tgid)", 1 },
+	{ "comm", 'c', "COMM", 0, "Only attempts by tasks with this command name", 1 },
+	{ "dport", OPT_DPORT, "PORT", 0, "Only attempts to this destination port", 1 },
+	{ "dst", OPT_DST, "CIDR", 0, "Only attempts to this network (repeatable)", 1 },
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 1 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 1 },
+	{ NULL, 0, NULL, 0, "Timing:", 2 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until interrupted)", 2 },
+	{ "interval", 'i', "SECONDS", 0, "Summary and rate interval (default 1)", 2 },
+	{ "stall-ms", OPT_STALL_MS, "MS", 0,
+	  "Report attempts pending longer than MS (default 1000)", 2 },
+	{ "inflight-ttl", OPT_INFLIGHT_TTL, "SECONDS", 0,
+	  "Expire in-flight entries that never resolve after SECONDS (default 300)", 2 },
+	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ "csv", OPT_CSV, "FILE", 0, "Write one CSV row per attempt to FILE", 3 },
+	{ "summary-csv", OPT_SUMMARY_CSV, "FILE", 0,
+	  "Write the per-destination table to FILE every interval and at exit", 3 },
+	{ "dns-csv", OPT_DNS_CSV, "FILE", 0, "Write one CSV row per DNS lookup to FILE", 3 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's debug output", 3 },
+	{ "dashboard", OPT_DASHBOARD, NULL, 0,
+	  "Full-screen live view (streaming text when stdout is not a terminal)", 3 },
+	{ "iterations", 'n', "ITER", 0, "With --dashboard: exit after ITER refreshes", 3 },
+	{ NULL, 0, NULL, 0, "DNS:", 5 },
+	{ "no-dns", OPT_NO_DNS, NULL, 0, "Do not capture DNS", 5 },
+	{ "dns-timeout", OPT_DNS_TIMEOUT, "SECONDS", 0,
+	  "A query with no response after SECONDS is unanswered (default 5)", 5 },
+	{ "dns-capture", OPT_DNS_CAPTURE, "HOW", 0,
+	  "auto (default), cgroup (cgroup_skb: every network namespace) or packet (AF_PACKET: this "
+	  "network namespace only)",
+	  5 },
+	{ NULL, 0, NULL, 0, "Kernel side:", 4 },
+	{ "check", OPT_CHECK, NULL, 0,
+	  "Print what this kernel supports and which mode would be used, then exit", 4 },
+	{ "probe-mode", OPT_PROBE_MODE, "MODE", 0, "auto (default), fentry, kprobe or tracepoint",
+	  4 },
+	{ "max-inflight", OPT_MAX_INFLIGHT, "N", 0, "Attempts followed at once (default 131072)",
+	  4 },
+	{ "max-open", OPT_MAX_OPEN, "N", 0,
+	  "Established connections followed at once (default 262144)", 4 },
+	{ "ringbuf-mb", OPT_RINGBUF_MB, "MB", 0, "Ring buffer size, a power of two (default 16)",
+	  4 },
+	{},
 };
 
 static void usage_error(const char *option, const char *arg, const char *expected)
@@ -156,10 +161,10 @@ int cidr_parse(const char *text, struct cidr *out)
 }
 
 static const char *const probe_mode_names[] = {
-    [PROBE_MODE_AUTO] = "auto",
-    [PROBE_MODE_FENTRY] = "fentry",
-    [PROBE_MODE_KPROBE] = "kprobe",
-    [PROBE_MODE_TRACEPOINT] = "tracepoint",
+	[PROBE_MODE_AUTO] = "auto",
+	[PROBE_MODE_FENTRY] = "fentry",
+	[PROBE_MODE_KPROBE] = "kprobe",
+	[PROBE_MODE_TRACEPOINT] = "tracepoint",
 };
 
 const char *probe_mode_name(enum probe_mode mode)
@@ -259,7 +264,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STALL_MS:
 		cfg->stall_ms =
-		    parse_u64("--stall-ms", arg, 1, 86400000, "milliseconds, 1 or more");
+			parse_u64("--stall-ms", arg, 1, 86400000, "milliseconds, 1 or more");
 		break;
 	case OPT_INFLIGHT_TTL:
 		cfg->inflight_ttl_ms = parse_seconds_ms("--inflight-ttl", arg, 1000);
@@ -318,7 +323,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 void cli_parse(int argc, char **argv, struct config *cfg)
 {
-	static const struct argp argp = {options, parse_opt, NULL, doc, NULL, NULL, NULL};
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = 1000;

@@ -369,7 +369,7 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev,
 			     struct attempt *a)
 {
-	struct pending_key key = {.sock = ev->sock, .start_ns = ev->ts_ns};
+	struct pending_key key = { .sock = ev->sock, .start_ns = ev->ts_ns };
 	struct pending *p = table_find(&c->pending, &key);
 
 	if (!p)
@@ -531,7 +531,7 @@ void collector_scan_begin(struct collector *c)
 const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
 					   const struct inflight *info, __u64 now_ns)
 {
-	struct pending_key key = {.sock = sock, .start_ns = info->start_ns};
+	struct pending_key key = { .sock = sock, .start_ns = info->start_ns };
 	struct pending *p;
 	bool created;
 
@@ -539,8 +539,7 @@ const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
 	if (!p)
 		return NULL;
 	if (created)
-		attempt_dns_of(c, &p->dns, info->netns, info->family, info->daddr,
-			       info->start_ns);
+		attempt_dns_of(c, &p->dns, info->netns, info->family, info->daddr, info->start_ns);
 	p->info = *info;
 	p->age_ns = now_ns > info->start_ns ? now_ns - info->start_ns : 0;
 	p->scan = c->scan;

@@ -22,13 +22,13 @@
 
 /* DNS lookups of one name, as the DNS capture saw them. */
 struct dns_stats {
-	__u64 lookups;	   /* queries, answered or not */
-	__u64 ok;	   /* answered NOERROR */
+	__u64 lookups; /* queries, answered or not */
+	__u64 ok;      /* answered NOERROR */
 	__u64 nxdomain;
 	__u64 servfail;
-	__u64 other;	   /* other rcodes: REFUSED, FORMERR, ... */
-	__u64 truncated;   /* NOERROR with TC set: retried over TCP */
-	__u64 unanswered;  /* no response within --dns-timeout */
+	__u64 other;		/* other rcodes: REFUSED, FORMERR, ... */
+	__u64 truncated;	/* NOERROR with TC set: retried over TCP */
+	__u64 unanswered;	/* no response within --dns-timeout */
 	struct hist latency_us; /* of answered lookups */
 };
 
@@ -60,7 +60,7 @@ struct series {
 
 struct dest {
 	struct dest_key key;
-	char host[HOST_LEN]; /* name that resolved to this address; "" if unknown */
+	char host[HOST_LEN];	     /* name that resolved to this address; "" if unknown */
 	const struct dns_stats *dns; /* lookups of host; NULL if unknown */
 	__u64 attempts;
 	__u64 outcomes[OUTCOME__COUNT];
@@ -134,11 +134,11 @@ struct accounting {
 };
 
 struct collector {
-	struct table dests;   /* struct dest_key -> struct dest * */
-	struct table names;   /* host name -> struct name_info * */
-	struct dns_track dns; /* lookups in progress, address -> name cache */
-	struct table pending; /* (sock, start_ns) -> struct pending */
-	struct dest total;    /* every destination together */
+	struct table dests;	    /* struct dest_key -> struct dest * */
+	struct table names;	    /* host name -> struct name_info * */
+	struct dns_track dns;	    /* lookups in progress, address -> name cache */
+	struct table pending;	    /* (sock, start_ns) -> struct pending */
+	struct dest total;	    /* every destination together */
 	struct dns_stats dns_total; /* every lookup */
 	struct accounting acct;
 	__u64 stall_ns;

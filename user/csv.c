@@ -62,7 +62,7 @@ static void row_end(struct row *r)
 
 static void header(FILE *f, const char *const *names)
 {
-	struct row r = {f, 0};
+	struct row r = { f, 0 };
 
 	for (; *names; names++)
 		cell(&r, *names);
@@ -77,10 +77,10 @@ static const char *family_name(unsigned int family)
 void csv_attempt_header(FILE *f)
 {
 	static const char *const names[] = {
-	    "ts_iso",	 "ts_ns",  "pid",	  "tid",	"comm",	 "netns",
-	    "cgroup_id", "family", "saddr",	  "sport",	"daddr", "dport",
-	    "outcome",	 "errno",  "syn_retries", "latency_us", "host", "dns_age_us",
-	    "dns_latency_us", NULL,
+		"ts_iso",	  "ts_ns",  "pid",	   "tid",	 "comm",  "netns",
+		"cgroup_id",	  "family", "saddr",	   "sport",	 "daddr", "dport",
+		"outcome",	  "errno",  "syn_retries", "latency_us", "host",  "dns_age_us",
+		"dns_latency_us", NULL,
 	};
 
 	header(f, names);
@@ -89,7 +89,7 @@ void csv_attempt_header(FILE *f)
 void csv_attempt_row(FILE *f, const struct attempt *a)
 {
 	char buf[ADDR_STRLEN > TIME_STRLEN ? ADDR_STRLEN : TIME_STRLEN];
-	struct row r = {f, 0};
+	struct row r = { f, 0 };
 
 	cell(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
 	cell_u64(&r, a->wall_ns);
@@ -122,14 +122,37 @@ void csv_attempt_row(FILE *f, const struct attempt *a)
 void csv_summary_header(FILE *f)
 {
 	static const char *const names[] = {
-	    "snapshot_ts",	"family",	  "daddr",	 "dport",
-	    "attempts",		"established",	  "refused",	 "timeout",
-	    "unreachable",	"aborted",	  "local_error", "syn_retransmits",
-	    "retried_attempts", "p50_us",	  "p90_us",	 "p99_us",
-	    "max_us",		"inflight",	  "stalled",	 "open",
-	    "open_peak",	"connects_per_s", "host",	 "dns_lookups",
-	    "dns_ok",		"dns_failed",	  "dns_unanswered", "dns_p50_us",
-	    "dns_p99_us",	"verdict",	  NULL,
+		"snapshot_ts",
+		"family",
+		"daddr",
+		"dport",
+		"attempts",
+		"established",
+		"refused",
+		"timeout",
+		"unreachable",
+		"aborted",
+		"local_error",
+		"syn_retransmits",
+		"retried_attempts",
+		"p50_us",
+		"p90_us",
+		"p99_us",
+		"max_us",
+		"inflight",
+		"stalled",
+		"open",
+		"open_peak",
+		"connects_per_s",
+		"host",
+		"dns_lookups",
+		"dns_ok",
+		"dns_failed",
+		"dns_unanswered",
+		"dns_p50_us",
+		"dns_p99_us",
+		"verdict",
+		NULL,
 	};
 
 	header(f, names);
@@ -156,12 +179,13 @@ static void dns_cells(struct row *r, const struct dns_stats *s)
 static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
 {
 	char buf[ADDR_STRLEN];
-	struct row r = {f, 0};
+	struct row r = { f, 0 };
 	int i;
 
 	cell(&r, snapshot);
 	cell(&r, dest_is_name_only(d) ? "" : family_name(d->key.family));
-	cell(&r, dest_is_name_only(d) ? "" : addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
+	cell(&r,
+	     dest_is_name_only(d) ? "" : addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
 	cell_u64(&r, d->key.port);
 	cell_u64(&r, d->attempts);
 	for (i = 0; i < OUTCOME__COUNT; i++)
@@ -197,9 +221,9 @@ void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns
 void csv_lookup_header(FILE *f)
 {
 	static const char *const names[] = {
-	    "ts_iso", "ts_ns",	"pid",	 "comm",       "netns",	  "server", "server_port",
-	    "transport", "qname", "qtype", "rcode", "result", "latency_us", "answers",
-	    "canonical", NULL,
+		"ts_iso",      "ts_ns",	    "pid",	 "comm",  "netns", "server",
+		"server_port", "transport", "qname",	 "qtype", "rcode", "result",
+		"latency_us",  "answers",   "canonical", NULL,
 	};
 
 	header(f, names);
@@ -210,7 +234,7 @@ void csv_lookup_row(FILE *f, const struct lookup *l)
 	char buf[512], mnemonic[DNS_MNEMONIC_SIZE];
 	__u64 wall = wall_of_mono(l->mono_ns);
 	bool answered = l->result != LOOKUP_UNANSWERED;
-	struct row r = {f, 0};
+	struct row r = { f, 0 };
 
 	cell(&r, time_iso_fmt(buf, sizeof(buf), wall));
 	cell_u64(&r, wall);

@@ -66,23 +66,23 @@ struct column {
 };
 
 static const struct column columns[COL__COUNT] = {
-    [COL_HOST] = {"HOST", "host", 40, 0, COL_TEXT, TERM_PLAIN},
-    [COL_ADDR] = {"ADDRESS", "address", 28, 0, COL_TEXT, TERM_PLAIN},
-    [COL_VERDICT] = {"VERDICT", "verdict", 22, 0, COL_TEXT, TERM_PLAIN},
-    [COL_ATTEMPTS] = {"ATTEMPTS", "attempts", 8, 0, COL_COUNT, TERM_PLAIN},
-    [COL_ESTAB] = {"ESTAB", "established", 6, 8, COL_COUNT, TERM_OK},
-    [COL_FAIL] = {"FAIL", "failures", 6, 0, COL_COUNT, TERM_FAIL},
-    [COL_TIMEOUT] = {"TIMEOUT", "timeouts", 7, 12, COL_COUNT, TERM_FAIL},
-    [COL_REFUSED] = {"REFUSED", "refused", 7, 11, COL_COUNT, TERM_FAIL},
-    [COL_OTHER] = {"OTHER", "other failures", 6, 7, COL_COUNT, TERM_FAIL},
-    [COL_RETX] = {"SYNRETX", "SYN retransmits", 7, 9, COL_COUNT, TERM_WARN},
-    [COL_INFLIGHT] = {"INFL", "in flight", 5, 6, COL_COUNT, TERM_PLAIN},
-    [COL_OPEN] = {"OPEN", "open", 5, 3, COL_COUNT, TERM_PLAIN},
-    [COL_PEAK] = {"PEAK", "open peak", 5, 1, COL_COUNT, TERM_PLAIN},
-    [COL_P50] = {"P50", "p50 latency", 6, 4, COL_LATENCY, TERM_PLAIN},
-    [COL_P99] = {"P99", "p99 latency", 6, 10, COL_LATENCY, TERM_PLAIN},
-    [COL_DNS_OK] = {"DNSOK", "DNS ok", 5, 2, COL_COUNT, TERM_PLAIN},
-    [COL_DNS_FAIL] = {"DNSFAIL", "DNS failed", 7, 5, COL_COUNT, TERM_FAIL},
+	[COL_HOST] = { "HOST", "host", 40, 0, COL_TEXT, TERM_PLAIN },
+	[COL_ADDR] = { "ADDRESS", "address", 28, 0, COL_TEXT, TERM_PLAIN },
+	[COL_VERDICT] = { "VERDICT", "verdict", 22, 0, COL_TEXT, TERM_PLAIN },
+	[COL_ATTEMPTS] = { "ATTEMPTS", "attempts", 8, 0, COL_COUNT, TERM_PLAIN },
+	[COL_ESTAB] = { "ESTAB", "established", 6, 8, COL_COUNT, TERM_OK },
+	[COL_FAIL] = { "FAIL", "failures", 6, 0, COL_COUNT, TERM_FAIL },
+	[COL_TIMEOUT] = { "TIMEOUT", "timeouts", 7, 12, COL_COUNT, TERM_FAIL },
+	[COL_REFUSED] = { "REFUSED", "refused", 7, 11, COL_COUNT, TERM_FAIL },
+	[COL_OTHER] = { "OTHER", "other failures", 6, 7, COL_COUNT, TERM_FAIL },
+	[COL_RETX] = { "SYNRETX", "SYN retransmits", 7, 9, COL_COUNT, TERM_WARN },
+	[COL_INFLIGHT] = { "INFL", "in flight", 5, 6, COL_COUNT, TERM_PLAIN },
+	[COL_OPEN] = { "OPEN", "open", 5, 3, COL_COUNT, TERM_PLAIN },
+	[COL_PEAK] = { "PEAK", "open peak", 5, 1, COL_COUNT, TERM_PLAIN },
+	[COL_P50] = { "P50", "p50 latency", 6, 4, COL_LATENCY, TERM_PLAIN },
+	[COL_P99] = { "P99", "p99 latency", 6, 10, COL_LATENCY, TERM_PLAIN },
+	[COL_DNS_OK] = { "DNSOK", "DNS ok", 5, 2, COL_COUNT, TERM_PLAIN },
+	[COL_DNS_FAIL] = { "DNSFAIL", "DNS failed", 7, 5, COL_COUNT, TERM_FAIL },
 };
 #define DROP_MAX 12
 
@@ -199,7 +199,8 @@ static void bar_line(int y)
 static int verdict_attr(const char *verdict)
 {
 	static const enum term_color colors[] = {
-	    [VERDICT_OK] = TERM_OK, [VERDICT_WARN] = TERM_WARN, [VERDICT_FAIL] = TERM_FAIL};
+		[VERDICT_OK] = TERM_OK, [VERDICT_WARN] = TERM_WARN, [VERDICT_FAIL] = TERM_FAIL
+	};
 
 	return term_attr(colors[verdict_class(verdict)]);
 }
@@ -498,8 +499,8 @@ static void header_identity(const struct dashboard *db, int y)
 		putf(y, x + 2, A_REVERSE | term_attr(TERM_WARN), " PAUSED ");
 }
 
-static const char *const total_titles[] = {"ATTEMPTS", "ESTAB",	  "REFUSED",  "TIMEOUT",
-					   "UNREACH",  "ABORTED", "LOCALERR", "SYNRETX"};
+static const char *const total_titles[] = { "ATTEMPTS", "ESTAB",   "REFUSED",  "TIMEOUT",
+					    "UNREACH",	"ABORTED", "LOCALERR", "SYNRETX" };
 
 static int total_attr(unsigned int i, __u64 n)
 {
@@ -980,8 +981,8 @@ static void failures_draw(const struct dashboard *db, int y, int h)
 	     "OUTCOME", "ERRNO", "SYNRETX", "WAITED");
 	for (i = 0; i < d->recent_count && (int)i < h - 2; i++)
 		failure_draw(
-		    &d->recent[(d->recent_next + RECENT_FAILURES - 1 - i) % RECENT_FAILURES],
-		    y + 2 + i);
+			&d->recent[(d->recent_next + RECENT_FAILURES - 1 - i) % RECENT_FAILURES],
+			y + 2 + i);
 }
 
 static int detail_dns(const struct dashboard *db, int y)

@@ -97,7 +97,7 @@ char *endpoint_fit(char *buf, size_t len, unsigned int family, const __u8 *addr,
 	return buf;
 }
 
-static const char *const spark_utf8[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+static const char *const spark_utf8[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
 static const char spark_ascii[] = ".:-=+*#@";
 #define SPARK_LEVELS 8
 
@@ -113,7 +113,7 @@ size_t sparkline(char *buf, size_t len, const __u32 *values, size_t n, size_t wi
 	for (i = first; i < n; i++) {
 		/* Non-zero values take levels 0..7, the maximum level 7. */
 		unsigned int level = values[i] ? (values[i] * (__u64)SPARK_LEVELS - 1) / max : 0;
-		const char *g = utf8 ? spark_utf8[level] : (char[]){spark_ascii[level], '\0'};
+		const char *g = utf8 ? spark_utf8[level] : (char[]){ spark_ascii[level], '\0' };
 
 		if (!values[i])
 			g = " ";
@@ -154,7 +154,7 @@ void series_in_order(const struct series *s, bool failures, __u32 out[SERIES_SEC
 /* Lower edge of 1-2-5 range r: 0, 10, 20, 50, 100, ... microseconds. */
 static __u64 range_edge(unsigned int r)
 {
-	static const unsigned int mantissa[] = {1, 2, 5};
+	static const unsigned int mantissa[] = { 1, 2, 5 };
 	__u64 e = 10;
 	unsigned int i;
 

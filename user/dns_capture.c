@@ -100,7 +100,8 @@ static int attach_packet_socket(struct dns_capture *d)
 {
 	int prog = bpf_program__fd(d->skel->progs.dns_socket_filter), one = 1;
 
-	d->packet_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	d->packet_fd =
+		socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (d->packet_fd < 0)
 		return -errno;
 	if (setsockopt(d->packet_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) ||

@@ -31,8 +31,8 @@ struct dns_capture {
 	struct bpf_link *ingress;
 	int packet_fd; /* AF_PACKET socket, -1 when unused */
 	enum dns_method method;
-	__u32 netns;	       /* synscope's own, for AF_PACKET captures */
-	__u64 packet_drops;    /* AF_PACKET: packets the socket dropped */
+	__u32 netns;	    /* synscope's own, for AF_PACKET captures */
+	__u64 packet_drops; /* AF_PACKET: packets the socket dropped */
 	char cgroup_root[PATH_MAX];
 	dns_packet_fn on_packet;
 	void *ctx;

@@ -13,10 +13,10 @@
 
 enum dns_packet_error {
 	DNS_PACKET_OK = 0,
-	DNS_PACKET_BAD_IP,	 /* not IPv4/IPv6, or a header that does not fit */
-	DNS_PACKET_FRAGMENT,	 /* a later IPv4 fragment: no transport header */
+	DNS_PACKET_BAD_IP,	  /* not IPv4/IPv6, or a header that does not fit */
+	DNS_PACKET_FRAGMENT,	  /* a later IPv4 fragment: no transport header */
 	DNS_PACKET_BAD_TRANSPORT, /* not UDP/TCP, or a header that does not fit */
-	DNS_PACKET_NO_PAYLOAD,	 /* nothing after the transport header */
+	DNS_PACKET_NO_PAYLOAD,	  /* nothing after the transport header */
 	DNS_PACKET__COUNT,
 };
 
@@ -25,9 +25,9 @@ struct dns_segment {
 	__u8 daddr[16];
 	__u16 sport;
 	__u16 dport;
-	__u8 family;	/* AF_INET or AF_INET6 */
-	__u8 protocol;	/* IPPROTO_UDP or IPPROTO_TCP */
-	bool cut;	/* the capture ended before the packet did */
+	__u8 family;   /* AF_INET or AF_INET6 */
+	__u8 protocol; /* IPPROTO_UDP or IPPROTO_TCP */
+	bool cut;      /* the capture ended before the packet did */
 	const __u8 *payload;
 	size_t payload_len; /* bytes of payload captured */
 };

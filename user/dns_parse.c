@@ -124,7 +124,7 @@ static enum dns_parse_error copy_label(const struct reader *r, struct name_walk 
 /* Decode the name at r->pos into out and move r->pos past it. */
 static enum dns_parse_error read_name(struct reader *r, struct dns_name *out)
 {
-	struct name_walk w = {.cursor = r->pos, .segment = r->pos};
+	struct name_walk w = { .cursor = r->pos, .segment = r->pos };
 	enum dns_parse_error err = DNS_OK;
 	uint8_t b;
 
@@ -235,7 +235,7 @@ static enum dns_parse_error read_questions(struct reader *r, struct dns_message 
 static enum dns_parse_error read_rdata_name(const struct reader *r, const struct rr_fields *rr,
 					    struct dns_name *name)
 {
-	struct reader in_rdata = {.buf = r->buf, .len = r->len, .pos = rr->rdata};
+	struct reader in_rdata = { .buf = r->buf, .len = r->len, .pos = rr->rdata };
 	enum dns_parse_error err;
 
 	err = read_name(&in_rdata, name);
@@ -398,12 +398,12 @@ static enum dns_parse_error read_additional(struct reader *r, struct dns_message
 enum dns_parse_error dns_parse(const uint8_t *buf, size_t len, struct dns_message *msg)
 {
 	static enum dns_parse_error (*const sections[])(struct reader *, struct dns_message *) = {
-	    read_questions,
-	    read_answers,
-	    read_authority,
-	    read_additional,
+		read_questions,
+		read_answers,
+		read_authority,
+		read_additional,
 	};
-	struct reader r = {.buf = buf, .len = len, .pos = DNS_HEADER_LEN};
+	struct reader r = { .buf = buf, .len = len, .pos = DNS_HEADER_LEN };
 	enum dns_parse_error err;
 	size_t i;
 
@@ -534,7 +534,7 @@ static int needs_escape(uint8_t c)
 
 static void put_label(struct text_out *t, const uint8_t *label, size_t n)
 {
-	char esc[4] = {'\\'};
+	char esc[4] = { '\\' };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -551,7 +551,7 @@ static void put_label(struct text_out *t, const uint8_t *label, size_t n)
 
 size_t dns_name_to_text(const struct dns_name *name, char *buf, size_t size)
 {
-	struct text_out t = {.buf = buf, .size = size};
+	struct text_out t = { .buf = buf, .size = size };
 	size_t pos = 0;
 	size_t n;
 
@@ -575,25 +575,25 @@ size_t dns_name_to_text(const struct dns_name *name, char *buf, size_t size)
 const char *dns_parse_error_name(enum dns_parse_error err)
 {
 	static const char *const names[] = {
-	    [DNS_OK] = "ok",
-	    [DNS_ERR_SHORT_HEADER] = "short_header",
-	    [DNS_ERR_TRUNCATED] = "truncated",
-	    [DNS_ERR_NAME_TRUNCATED] = "name_truncated",
-	    [DNS_ERR_NAME_TOO_LONG] = "name_too_long",
-	    [DNS_ERR_RESERVED_LABEL_TYPE] = "reserved_label_type",
-	    [DNS_ERR_POINTER_PAST_END] = "pointer_past_end",
-	    [DNS_ERR_POINTER_SELF] = "pointer_self",
-	    [DNS_ERR_POINTER_FORWARD] = "pointer_forward",
-	    [DNS_ERR_POINTER_LOOP] = "pointer_loop",
-	    [DNS_ERR_TOO_MANY_POINTERS] = "too_many_pointers",
-	    [DNS_ERR_RDLENGTH_OVERFLOW] = "rdlength_overflow",
-	    [DNS_ERR_BAD_RDLENGTH] = "bad_rdlength",
-	    [DNS_ERR_MISPLACED_OPT] = "misplaced_opt",
-	    [DNS_ERR_DUPLICATE_OPT] = "duplicate_opt",
-	    [DNS_ERR_BAD_OPT] = "bad_opt",
-	    [DNS_ERR_NO_QUESTION] = "no_question",
-	    [DNS_ERR_CNAME_LOOP] = "cname_loop",
-	    [DNS_ERR_CNAME_CHAIN_TOO_LONG] = "cname_chain_too_long",
+		[DNS_OK] = "ok",
+		[DNS_ERR_SHORT_HEADER] = "short_header",
+		[DNS_ERR_TRUNCATED] = "truncated",
+		[DNS_ERR_NAME_TRUNCATED] = "name_truncated",
+		[DNS_ERR_NAME_TOO_LONG] = "name_too_long",
+		[DNS_ERR_RESERVED_LABEL_TYPE] = "reserved_label_type",
+		[DNS_ERR_POINTER_PAST_END] = "pointer_past_end",
+		[DNS_ERR_POINTER_SELF] = "pointer_self",
+		[DNS_ERR_POINTER_FORWARD] = "pointer_forward",
+		[DNS_ERR_POINTER_LOOP] = "pointer_loop",
+		[DNS_ERR_TOO_MANY_POINTERS] = "too_many_pointers",
+		[DNS_ERR_RDLENGTH_OVERFLOW] = "rdlength_overflow",
+		[DNS_ERR_BAD_RDLENGTH] = "bad_rdlength",
+		[DNS_ERR_MISPLACED_OPT] = "misplaced_opt",
+		[DNS_ERR_DUPLICATE_OPT] = "duplicate_opt",
+		[DNS_ERR_BAD_OPT] = "bad_opt",
+		[DNS_ERR_NO_QUESTION] = "no_question",
+		[DNS_ERR_CNAME_LOOP] = "cname_loop",
+		[DNS_ERR_CNAME_CHAIN_TOO_LONG] = "cname_chain_too_long",
 	};
 	_Static_assert(ARRAY_SIZE(names) == DNS_ERR__COUNT, "a parse error has no name");
 
@@ -615,10 +615,10 @@ static const char *numbered(const char *prefix, unsigned int value, char *buf, s
 const char *dns_rcode_name(uint16_t rcode, char *buf, size_t size)
 {
 	static const char *const names[] = {
-	    "NOERROR",	"FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",   "REFUSED",
-	    "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE",  "DSOTYPENI",
-	    NULL,	NULL,	   NULL,       NULL,	   "BADVERS",  "BADKEY",
-	    "BADTIME",	"BADMODE", "BADNAME",  "BADALG",   "BADTRUNC", "BADCOOKIE",
+		"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",   "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE",  "DSOTYPENI",
+		NULL,	    NULL,      NULL,	   NULL,       "BADVERS",  "BADKEY",
+		"BADTIME",  "BADMODE", "BADNAME",  "BADALG",   "BADTRUNC", "BADCOOKIE",
 	};
 
 	if (rcode < ARRAY_SIZE(names) && names[rcode])
@@ -632,11 +632,11 @@ const char *dns_type_name(uint16_t type, char *buf, size_t size)
 		uint16_t type;
 		const char *name;
 	} types[] = {
-	    {1, "A"},	   {2, "NS"},	   {5, "CNAME"},  {6, "SOA"},	{12, "PTR"},
-	    {13, "HINFO"}, {15, "MX"},	   {16, "TXT"},	  {28, "AAAA"}, {33, "SRV"},
-	    {35, "NAPTR"}, {39, "DNAME"},  {41, "OPT"},	  {43, "DS"},	{46, "RRSIG"},
-	    {47, "NSEC"},  {48, "DNSKEY"}, {50, "NSEC3"}, {52, "TLSA"}, {64, "SVCB"},
-	    {65, "HTTPS"}, {251, "IXFR"},  {252, "AXFR"}, {255, "ANY"}, {257, "CAA"},
+		{ 1, "A" },	 { 2, "NS" },	   { 5, "CNAME" },  { 6, "SOA" },   { 12, "PTR" },
+		{ 13, "HINFO" }, { 15, "MX" },	   { 16, "TXT" },   { 28, "AAAA" }, { 33, "SRV" },
+		{ 35, "NAPTR" }, { 39, "DNAME" },  { 41, "OPT" },   { 43, "DS" },   { 46, "RRSIG" },
+		{ 47, "NSEC" },	 { 48, "DNSKEY" }, { 50, "NSEC3" }, { 52, "TLSA" }, { 64, "SVCB" },
+		{ 65, "HTTPS" }, { 251, "IXFR" },  { 252, "AXFR" }, { 255, "ANY" }, { 257, "CAA" },
 	};
 	size_t i;
 

@@ -183,7 +183,8 @@ static void cache_put(struct dns_track *t, __u32 netns, const struct lookup *l,
 	if (!e)
 		return;
 	if (e->n_answers == DNS_CACHE_ANSWERS) {
-		memmove(e->answers, e->answers + 1, sizeof(e->answers[0]) * (DNS_CACHE_ANSWERS - 1));
+		memmove(e->answers, e->answers + 1,
+			sizeof(e->answers[0]) * (DNS_CACHE_ANSWERS - 1));
 		e->n_answers--;
 	}
 	ans = &e->answers[e->n_answers++];

@@ -15,14 +15,14 @@
 #include "dns_parse.h"
 #include "table.h"
 
-#define LOOKUP_NAME_LEN	    256 /* names longer than this are cut, ending in '~' */
-#define LOOKUP_MAX_ADDRS    8	/* addresses kept per lookup for the outputs */
-#define DNS_MAX_PENDING	    65536
-#define DNS_CACHE_GRACE_NS  (5 * 1000000000ULL) /* kept past TTL for late connect events */
-#define DNS_CACHE_ANSWERS   4	/* answers remembered per address */
+#define LOOKUP_NAME_LEN	   256 /* names longer than this are cut, ending in '~' */
+#define LOOKUP_MAX_ADDRS   8   /* addresses kept per lookup for the outputs */
+#define DNS_MAX_PENDING	   65536
+#define DNS_CACHE_GRACE_NS (5 * 1000000000ULL) /* kept past TTL for late connect events */
+#define DNS_CACHE_ANSWERS  4		       /* answers remembered per address */
 
 enum lookup_result {
-	LOOKUP_OK = 0,	  /* NOERROR, with or without addresses */
+	LOOKUP_OK = 0, /* NOERROR, with or without addresses */
 	LOOKUP_NXDOMAIN,
 	LOOKUP_SERVFAIL,
 	LOOKUP_REFUSED,
@@ -40,9 +40,9 @@ struct lookup {
 	__u32 netns;
 	__u16 server_port;
 	__u16 qtype;
-	__u16 rcode;	  /* meaningless when unanswered */
+	__u16 rcode; /* meaningless when unanswered */
 	__u8 family;
-	__u8 protocol;	  /* IPPROTO_UDP or IPPROTO_TCP */
+	__u8 protocol; /* IPPROTO_UDP or IPPROTO_TCP */
 	__u8 server[16];
 	enum lookup_result result;
 	char comm[DNS_COMM_LEN];
@@ -60,12 +60,12 @@ struct dns_hit {
 };
 
 enum dns_drop {
-	DNS_DROP_PARSE = 0,	  /* the message did not parse: see parse_errors */
-	DNS_DROP_NOT_QUERY,	  /* a response leaving or a query arriving, or not opcode QUERY */
-	DNS_DROP_NO_QUESTION,	  /* nothing to match on */
-	DNS_DROP_TCP_PARTIAL,	  /* a TCP segment ending inside a message (not reassembled) */
-	DNS_DROP_UNMATCHED,	  /* a response to no query seen */
-	DNS_DROP_PENDING_FULL,	  /* a query not followed: DNS_MAX_PENDING outstanding */
+	DNS_DROP_PARSE = 0,    /* the message did not parse: see parse_errors */
+	DNS_DROP_NOT_QUERY,    /* a response leaving or a query arriving, or not opcode QUERY */
+	DNS_DROP_NO_QUESTION,  /* nothing to match on */
+	DNS_DROP_TCP_PARTIAL,  /* a TCP segment ending inside a message (not reassembled) */
+	DNS_DROP_UNMATCHED,    /* a response to no query seen */
+	DNS_DROP_PENDING_FULL, /* a query not followed: DNS_MAX_PENDING outstanding */
 	DNS_DROP__COUNT,
 };
 

@@ -9,9 +9,9 @@
 #include "format.h"
 
 static const char *const outcome_names[OUTCOME__COUNT] = {
-    [OUTCOME_ESTABLISHED] = "established", [OUTCOME_REFUSED] = "refused",
-    [OUTCOME_TIMEOUT] = "timeout",	   [OUTCOME_UNREACHABLE] = "unreachable",
-    [OUTCOME_ABORTED] = "aborted",	   [OUTCOME_LOCAL_ERROR] = "local_error",
+	[OUTCOME_ESTABLISHED] = "established", [OUTCOME_REFUSED] = "refused",
+	[OUTCOME_TIMEOUT] = "timeout",	       [OUTCOME_UNREACHABLE] = "unreachable",
+	[OUTCOME_ABORTED] = "aborted",	       [OUTCOME_LOCAL_ERROR] = "local_error",
 };
 
 const char *outcome_name(unsigned int outcome)

@@ -30,8 +30,8 @@
 
 /* r0 = 0; exit */
 static const struct bpf_insn return_zero[] = {
-    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-    {.code = BPF_JMP | BPF_EXIT},
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
 };
 
 static int probe_fentry(const struct btf *vmlinux)
@@ -46,7 +46,7 @@ static int probe_fentry(const struct btf *vmlinux)
 		return -ENOENT;
 	opts.attach_btf_id = id;
 	prog_fd =
-	    bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL", return_zero, 2, &opts);
+		bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL", return_zero, 2, &opts);
 	if (prog_fd < 0)
 		return -errno;
 	link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_FENTRY, NULL);
@@ -73,7 +73,7 @@ static int kprobe_pmu_type(void)
 
 static int probe_kprobe(void)
 {
-	struct perf_event_attr attr = {.size = sizeof(attr)};
+	struct perf_event_attr attr = { .size = sizeof(attr) };
 	int type = kprobe_pmu_type(), prog_fd, pfd, err = 0;
 
 	if (type < 0)
@@ -175,7 +175,7 @@ void probe_kernel(struct kernel_support *ks)
 	ks->tp_btf = btf_has(vmlinux, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF) &&
 		     btf_has(vmlinux, "btf_trace_tcp_retransmit_skb", BTF_KIND_TYPEDEF);
 	ks->ipv6 =
-	    btf_has(vmlinux, "tcp_v6_connect", BTF_KIND_FUNC) || dir_exists("/sys/module/ipv6");
+		btf_has(vmlinux, "tcp_v6_connect", BTF_KIND_FUNC) || dir_exists("/sys/module/ipv6");
 	ks->fentry_error = probe_fentry(vmlinux);
 	ks->kprobe_error = probe_kprobe();
 	ks->tracefs = tracefs_mounted();

@@ -272,7 +272,7 @@ static void signals_install(void)
 
 int run_session(const struct config *cfg, const struct kernel_support *ks)
 {
-	struct session s = {.cfg = cfg};
+	struct session s = { .cfg = cfg };
 	int err;
 
 	/* Tables first: the tracer feeds them as soon as it is attached. */

@@ -4,8 +4,8 @@
 #include "summary.h"
 
 #define COUNT_COLUMNS 17
-#define ROW_FMT                                                                                    \
-	"%-26s %-24s %-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %8s %6s %6s %6s "    \
+#define ROW_FMT                                                                                  \
+	"%-26s %-24s %-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %8s %6s %6s %6s " \
 	"%6s\n"
 
 static void u64_fmt(char *buf, size_t len, __u64 v)
@@ -76,8 +76,8 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)a->kernel[COUNTER_INFLIGHT_FULL],
 		(unsigned long long)a->kernel[COUNTER_CONNECT_CTX_FULL],
 		(unsigned long long)a->kernel[COUNTER_OPEN_FULL],
-		(unsigned long long)accounting_expired(a),
-		(unsigned long long)a->expired_inflight, (unsigned long long)a->expired_calls);
+		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
+		(unsigned long long)a->expired_calls);
 }
 
 /* Reasons with a non-zero count, "name N, name N". */

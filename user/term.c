@@ -12,7 +12,7 @@
 
 #define ESC_DELAY_MS 25 /* how long a lone Esc waits for the rest of a key sequence */
 
-static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
 #define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
 
 static struct {
@@ -24,7 +24,7 @@ static struct {
 	bool atexit_done;
 	char *ctype; /* LC_CTYPE before term_open() */
 	struct sigaction saved[N_FATAL];
-} term = {.input_fd = -1};
+} term = { .input_fd = -1 };
 
 /* Read by the fatal-signal handler. */
 static volatile sig_atomic_t screen_active;

@@ -259,7 +259,7 @@ static int visit_call(void *key, void *value, void *arg)
 
 int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall, void *ctx)
 {
-	struct scan_ctx s = {c, 0, mono_now_ns(), ttl_ns, on_stall, ctx};
+	struct scan_ctx s = { c, 0, mono_now_ns(), ttl_ns, on_stall, ctx };
 	int err;
 
 	collector_scan_begin(c);

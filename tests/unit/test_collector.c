@@ -35,7 +35,7 @@ static struct conn_event event(enum event_kind kind, __u8 last_octet, __u16 port
 
 static const struct dest *find(const struct collector *c, __u8 last_octet, __u16 port)
 {
-	__u8 addr[ADDR_LEN] = {198, 18, 0, last_octet};
+	__u8 addr[ADDR_LEN] = { 198, 18, 0, last_octet };
 	struct dest_key key;
 
 	dest_key_of(&key, AF_INET, addr, port);
@@ -172,7 +172,7 @@ static void test_scan_and_stalls(void **state)
 
 static void test_accounting(void **state)
 {
-	__u64 counters[COUNTER__COUNT] = {0};
+	__u64 counters[COUNTER__COUNT] = { 0 };
 	struct collector c;
 
 	(void)state;
@@ -203,7 +203,7 @@ static void test_many_destinations(void **state)
 	assert_int_equal(collector_init(&c, 1, 5000000000ULL), 0);
 	for (i = 0; i < 1000; i++) {
 		struct conn_event ev =
-		    event(EVENT_ATTEMPT, i % 250, 1000 + i / 250, OUTCOME_REFUSED, i);
+			event(EVENT_ATTEMPT, i % 250, 1000 + i / 250, OUTCOME_REFUSED, i);
 
 		assert_true(collector_add_event(&c, &ev, &a));
 	}
@@ -244,9 +244,12 @@ static void test_table_remove_and_sweep(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_aggregation),	      cmocka_unit_test(test_malformed_counted),
-	    cmocka_unit_test(test_scan_and_stalls),   cmocka_unit_test(test_accounting),
-	    cmocka_unit_test(test_many_destinations), cmocka_unit_test(test_table_remove_and_sweep),
+		cmocka_unit_test(test_aggregation),
+		cmocka_unit_test(test_malformed_counted),
+		cmocka_unit_test(test_scan_and_stalls),
+		cmocka_unit_test(test_accounting),
+		cmocka_unit_test(test_many_destinations),
+		cmocka_unit_test(test_table_remove_and_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

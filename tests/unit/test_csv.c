@@ -101,10 +101,10 @@ static void test_headers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_quoting),
-	    cmocka_unit_test(test_attempt_row),
-	    cmocka_unit_test(test_attempt_row_named),
-	    cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_attempt_row),
+		cmocka_unit_test(test_attempt_row_named),
+		cmocka_unit_test(test_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

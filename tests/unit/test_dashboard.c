@@ -82,7 +82,7 @@ static void test_latency_fmt(void **state)
 
 static void test_endpoint_fit_ipv4(void **state)
 {
-	__u8 a[ADDR_LEN] = {198, 18, 0, 2};
+	__u8 a[ADDR_LEN] = { 198, 18, 0, 2 };
 	char b[ENDPOINT_STRLEN];
 
 	(void)state;
@@ -130,7 +130,7 @@ static void test_hostname_cut(void **state)
 
 static void test_sparkline_ascii(void **state)
 {
-	__u32 v[] = {0, 1, 2, 4, 8, 0, 8};
+	__u32 v[] = { 0, 1, 2, 4, 8, 0, 8 };
 	char b[64];
 
 	(void)state;
@@ -148,7 +148,7 @@ static void test_sparkline_ascii(void **state)
 
 static void test_sparkline_utf8(void **state)
 {
-	__u32 v[SERIES_SECONDS] = {0};
+	__u32 v[SERIES_SECONDS] = { 0 };
 	char b[SERIES_SECONDS * 4 + 1];
 
 	(void)state;
@@ -266,9 +266,9 @@ static void test_hist_group_small_and_huge(void **state)
 static void test_range_label(void **state)
 {
 	struct hist_range r[] = {
-	    {0, 10, 0},		{100, 200, 0},
-	    {500, 1000, 0},	{2000000, 5000000, 0},
-	    {50000, 200000, 0}, {1000000000, RANGE_OPEN_HI, 0},
+		{ 0, 10, 0 },	      { 100, 200, 0 },
+		{ 500, 1000, 0 },     { 2000000, 5000000, 0 },
+		{ 50000, 200000, 0 }, { 1000000000, RANGE_OPEN_HI, 0 },
 	};
 	char b[LABEL_STRLEN];
 
@@ -309,22 +309,22 @@ static void test_no_color(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_num_fit),
-	    cmocka_unit_test(test_num_fit_always_fits),
-	    cmocka_unit_test(test_rate_fit),
-	    cmocka_unit_test(test_latency_fmt),
-	    cmocka_unit_test(test_endpoint_fit_ipv4),
-	    cmocka_unit_test(test_endpoint_fit_ipv6),
-	    cmocka_unit_test(test_hostname_cut),
-	    cmocka_unit_test(test_sparkline_ascii),
-	    cmocka_unit_test(test_sparkline_utf8),
-	    cmocka_unit_test(test_bar_fmt),
-	    cmocka_unit_test(test_series_in_order),
-	    cmocka_unit_test(test_hist_group),
-	    cmocka_unit_test(test_hist_group_small_and_huge),
-	    cmocka_unit_test(test_range_label),
-	    cmocka_unit_test(test_verdict_class_and_filter),
-	    cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_num_fit),
+		cmocka_unit_test(test_num_fit_always_fits),
+		cmocka_unit_test(test_rate_fit),
+		cmocka_unit_test(test_latency_fmt),
+		cmocka_unit_test(test_endpoint_fit_ipv4),
+		cmocka_unit_test(test_endpoint_fit_ipv6),
+		cmocka_unit_test(test_hostname_cut),
+		cmocka_unit_test(test_sparkline_ascii),
+		cmocka_unit_test(test_sparkline_utf8),
+		cmocka_unit_test(test_bar_fmt),
+		cmocka_unit_test(test_series_in_order),
+		cmocka_unit_test(test_hist_group),
+		cmocka_unit_test(test_hist_group_small_and_huge),
+		cmocka_unit_test(test_range_label),
+		cmocka_unit_test(test_verdict_class_and_filter),
+		cmocka_unit_test(test_no_color),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

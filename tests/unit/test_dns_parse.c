@@ -216,21 +216,21 @@ static void assert_parse(const struct packet *p, struct dns_message *msg,
  * way dig shows it in hex, compression pointer included.
  */
 static const uint8_t a_response[] = {
-    0x12, 0x34,					    /* id */
-    0x81, 0x80,					    /* QR, opcode QUERY, RD, RA, NOERROR */
-    0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, /* 1 question, 1 answer */
-    7,	  'e',	'x',  'a',  'm',  'p',	'l',  'e',  /* offset 12: the qname */
-    3,	  'c',	'o',  'm',  0,			    /* ... "com", root */
-    0x00, 0x01, 0x00, 0x01,			    /* qtype A, qclass IN */
-    0xc0, 0x0c,					    /* owner: pointer to offset 12 */
-    0x00, 0x01, 0x00, 0x01,			    /* type A, class IN */
-    0x00, 0x00, 0x0e, 0x10,			    /* ttl 3600 */
-    0x00, 0x04, 93,   184,  216,  34,		    /* rdlength 4, the address */
+	0x12, 0x34,					/* id */
+	0x81, 0x80,					/* QR, opcode QUERY, RD, RA, NOERROR */
+	0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, /* 1 question, 1 answer */
+	7,    'e',  'x',  'a',	'm',  'p',  'l',  'e',	/* offset 12: the qname */
+	3,    'c',  'o',  'm',	0,			/* ... "com", root */
+	0x00, 0x01, 0x00, 0x01,				/* qtype A, qclass IN */
+	0xc0, 0x0c,					/* owner: pointer to offset 12 */
+	0x00, 0x01, 0x00, 0x01,				/* type A, class IN */
+	0x00, 0x00, 0x0e, 0x10,				/* ttl 3600 */
+	0x00, 0x04, 93,	  184,	216,  34,		/* rdlength 4, the address */
 };
 
 static void test_a_response(void **state)
 {
-	static const uint8_t addr[] = {93, 184, 216, 34};
+	static const uint8_t addr[] = { 93, 184, 216, 34 };
 	struct dns_message msg;
 	struct dns_resolution res;
 	char buf[DNS_MNEMONIC_SIZE];
@@ -270,7 +270,7 @@ static void test_a_response(void **state)
 
 static void test_aaaa_response(void **state)
 {
-	static const uint8_t addr[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	static const uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	struct packet p;
 	struct dns_message msg;
 	struct dns_resolution res;
@@ -297,8 +297,8 @@ static void test_aaaa_response(void **state)
  */
 static void test_cname_chain(void **state)
 {
-	static const uint8_t edge1[] = {192, 0, 2, 1}, edge2[] = {192, 0, 2, 2};
-	static const uint8_t other[] = {198, 51, 100, 7};
+	static const uint8_t edge1[] = { 192, 0, 2, 1 }, edge2[] = { 192, 0, 2, 2 };
+	static const uint8_t other[] = { 198, 51, 100, 7 };
 	struct packet p;
 	struct dns_message msg;
 	struct dns_resolution res;
@@ -368,7 +368,7 @@ static void test_cname_loop(void **state)
 /* A chain of n CNAMEs q -> h1 -> h2 ... -> hn, then an A record for hn. */
 static void build_chain(struct packet *p, unsigned int n)
 {
-	static const uint8_t addr[] = {192, 0, 2, 9};
+	static const uint8_t addr[] = { 192, 0, 2, 9 };
 	char target[16];
 	uint16_t owner = QNAME_OFF;
 	unsigned int i;
@@ -452,7 +452,7 @@ static void test_servfail(void **state)
 /* OPT with a cookie option: header rcode 0 plus extended rcode 1 is BADVERS (16). */
 static void test_edns_extended_rcode(void **state)
 {
-	static const uint8_t cookie[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	static const uint8_t cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct packet p;
 	struct dns_message msg;
 	char buf[DNS_MNEMONIC_SIZE];
@@ -614,17 +614,17 @@ static void assert_name_rejected(const uint8_t *name, size_t n, enum dns_parse_e
 static void test_bad_pointers(void **state)
 {
 	/* "a" then a pointer back to "a" at offset 12: a loop. */
-	static const uint8_t loop[] = {1, 'a', 0xc0, 0x0c};
+	static const uint8_t loop[] = { 1, 'a', 0xc0, 0x0c };
 	/* Two labels, the pointer aims at the second one: still a loop. */
-	static const uint8_t loop2[] = {1, 'a', 1, 'b', 0xc0, 0x0e};
+	static const uint8_t loop2[] = { 1, 'a', 1, 'b', 0xc0, 0x0e };
 	/* A pointer at offset 12 to the root at offset 14: forward. */
-	static const uint8_t forward[] = {0xc0, 0x0e, 0};
+	static const uint8_t forward[] = { 0xc0, 0x0e, 0 };
 	/* Pointers to each other: the first one is forward. */
-	static const uint8_t mutual[] = {0xc0, 0x0e, 0xc0, 0x0c};
-	static const uint8_t self[] = {0xc0, 0x0c};
+	static const uint8_t mutual[] = { 0xc0, 0x0e, 0xc0, 0x0c };
+	static const uint8_t self[] = { 0xc0, 0x0c };
 	/* All 14 offset bits: offset 16383, past the end. */
-	static const uint8_t past_end[] = {0xff, 0xff};
-	static const uint8_t cut[] = {1, 'a', 0xc0};
+	static const uint8_t past_end[] = { 0xff, 0xff };
+	static const uint8_t cut[] = { 1, 'a', 0xc0 };
 	struct packet p;
 	struct dns_message msg;
 
@@ -675,10 +675,10 @@ static void test_too_many_pointers(void **state)
 
 static void test_reserved_label_types(void **state)
 {
-	static const uint8_t ext[] = {0x40, 0};	   /* 01 prefix: extended label (RFC 6891) */
-	static const uint8_t binary[] = {0x41, 0}; /* the obsolete binary label */
-	static const uint8_t r80[] = {0x80, 0};	   /* 10 prefix: reserved */
-	static const uint8_t rbf[] = {0xbf, 0};
+	static const uint8_t ext[] = { 0x40, 0 };    /* 01 prefix: extended label (RFC 6891) */
+	static const uint8_t binary[] = { 0x41, 0 }; /* the obsolete binary label */
+	static const uint8_t r80[] = { 0x80, 0 };    /* 10 prefix: reserved */
+	static const uint8_t rbf[] = { 0xbf, 0 };
 
 	(void)state;
 	assert_name_rejected(ext, sizeof(ext), DNS_ERR_RESERVED_LABEL_TYPE);
@@ -706,10 +706,10 @@ static void build_query_with_labels(struct packet *p, const size_t *sizes, size_
 /* A 63-byte label is the longest; 64 has length byte 0x40, a reserved type. */
 static void test_label_length(void **state)
 {
-	static const size_t longest[] = {63, 3};
+	static const size_t longest[] = { 63, 3 };
 	struct packet p;
 	struct dns_message msg;
-	uint8_t too_long[1 + 64 + 1] = {64};
+	uint8_t too_long[1 + 64 + 1] = { 64 };
 
 	(void)state;
 	build_query_with_labels(&p, longest, ARRAY_SIZE(longest));
@@ -724,8 +724,8 @@ static void test_label_length(void **state)
 /* 255 bytes of wire name (length bytes and final zero included) is the most. */
 static void test_name_length(void **state)
 {
-	static const size_t exactly_255[] = {63, 63, 63, 61};
-	static const size_t is_256[] = {63, 63, 63, 62};
+	static const size_t exactly_255[] = { 63, 63, 63, 61 };
+	static const size_t is_256[] = { 63, 63, 63, 62 };
 	size_t many_short_255[127];
 	struct packet p;
 	struct dns_message msg;
@@ -751,7 +751,7 @@ static void test_name_length(void **state)
 /* Short enough on the wire, too long once the pointer is followed. */
 static void test_name_too_long_decompressed(void **state)
 {
-	static const size_t sizes[] = {63, 63, 63};
+	static const size_t sizes[] = { 63, 63, 63 };
 	uint8_t label[40];
 	struct packet p;
 	struct dns_message msg;
@@ -783,8 +783,8 @@ static void test_name_too_long_decompressed(void **state)
 
 static void test_missing_terminator(void **state)
 {
-	static const uint8_t no_zero[] = {3, 'a', 'b', 'c'};
-	static const uint8_t label_past_end[] = {10, 'a', 'b'};
+	static const uint8_t no_zero[] = { 3, 'a', 'b', 'c' };
+	static const uint8_t label_past_end[] = { 10, 'a', 'b' };
 	struct packet p;
 	struct dns_message msg;
 
@@ -799,7 +799,7 @@ static void test_missing_terminator(void **state)
 
 static void test_rdlength(void **state)
 {
-	static const uint8_t addr[] = {10, 0, 0, 1, 99};
+	static const uint8_t addr[] = { 10, 0, 0, 1, 99 };
 	struct packet p;
 	struct dns_message msg;
 	size_t rd;
@@ -866,7 +866,7 @@ static void test_short_header(void **state)
 /* A response with every section, cut at every length: each prefix is rejected. */
 static void test_truncated_everywhere(void **state)
 {
-	static const uint8_t addr[] = {192, 0, 2, 1};
+	static const uint8_t addr[] = { 192, 0, 2, 1 };
 	struct packet p;
 	struct dns_message msg;
 	enum dns_parse_error err;
@@ -905,7 +905,7 @@ static void test_truncated_everywhere(void **state)
 /* TTLs with the top bit set read as 0 (RFC 2181 8); trailing bytes are counted. */
 static void test_ttl_and_trailing_bytes(void **state)
 {
-	static const uint8_t addr[] = {192, 0, 2, 1};
+	static const uint8_t addr[] = { 192, 0, 2, 1 };
 	struct packet p;
 	struct dns_message msg;
 
@@ -925,7 +925,7 @@ static void test_answers_overflow(void **state)
 	struct packet p;
 	struct dns_message msg;
 	struct dns_resolution res;
-	uint8_t addr[4] = {10, 0, 0, 0};
+	uint8_t addr[4] = { 10, 0, 0, 0 };
 	unsigned int i;
 
 	(void)state;
@@ -947,7 +947,7 @@ static void test_answers_overflow(void **state)
 /* Dots, backslashes, spaces and non-printables become \DDD; letters are lower-cased. */
 static void test_escaping(void **state)
 {
-	static const uint8_t odd[] = {0x00, ' ', 0x7f, 0xff, '"', '$'};
+	static const uint8_t odd[] = { 0x00, ' ', 0x7f, 0xff, '"', '$' };
 	struct packet p;
 	struct dns_message msg;
 	char small[5];
@@ -977,7 +977,7 @@ static void test_root_name(void **state)
 {
 	struct packet p;
 	struct dns_message msg;
-	struct dns_name none = {0};
+	struct dns_name none = { 0 };
 	char text[4] = "xyz";
 
 	(void)state;
@@ -991,7 +991,7 @@ static void test_root_name(void **state)
 
 static void build_message_a(struct packet *p, uint16_t id, const char *name)
 {
-	static const uint8_t addr[] = {203, 0, 113, 5};
+	static const uint8_t addr[] = { 203, 0, 113, 5 };
 
 	put_header(p, id, F_RESPONSE, 1, 1, 0, 0);
 	put_question(p, name, DNS_TYPE_A);
@@ -1001,7 +1001,7 @@ static void build_message_a(struct packet *p, uint16_t id, const char *name)
 /* A segment with two whole messages and the first 20 bytes of a third. */
 static void test_tcp_framing(void **state)
 {
-	struct packet stream = {.len = 0}, m;
+	struct packet stream = { .len = 0 }, m;
 	struct dns_tcp_iter it;
 	struct dns_tcp_frame frame;
 	struct dns_message msg;
@@ -1043,8 +1043,8 @@ static void test_tcp_framing(void **state)
 
 static void test_tcp_framing_edges(void **state)
 {
-	static const uint8_t one_byte[] = {0x00};
-	static const uint8_t empty_msg[] = {0x00, 0x00, 0x00};
+	static const uint8_t one_byte[] = { 0x00 };
+	static const uint8_t empty_msg[] = { 0x00, 0x00, 0x00 };
 	struct dns_tcp_iter it;
 	struct dns_tcp_frame frame;
 
@@ -1119,35 +1119,35 @@ static void test_mnemonics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_a_response),
-	    cmocka_unit_test(test_aaaa_response),
-	    cmocka_unit_test(test_cname_chain),
-	    cmocka_unit_test(test_cname_loop),
-	    cmocka_unit_test(test_cname_chain_too_long),
-	    cmocka_unit_test(test_nxdomain),
-	    cmocka_unit_test(test_servfail),
-	    cmocka_unit_test(test_edns_extended_rcode),
-	    cmocka_unit_test(test_opt_errors),
-	    cmocka_unit_test(test_tc_bit),
-	    cmocka_unit_test(test_zero_questions),
-	    cmocka_unit_test(test_two_questions),
-	    cmocka_unit_test(test_bad_pointers),
-	    cmocka_unit_test(test_too_many_pointers),
-	    cmocka_unit_test(test_reserved_label_types),
-	    cmocka_unit_test(test_label_length),
-	    cmocka_unit_test(test_name_length),
-	    cmocka_unit_test(test_name_too_long_decompressed),
-	    cmocka_unit_test(test_missing_terminator),
-	    cmocka_unit_test(test_rdlength),
-	    cmocka_unit_test(test_short_header),
-	    cmocka_unit_test(test_truncated_everywhere),
-	    cmocka_unit_test(test_ttl_and_trailing_bytes),
-	    cmocka_unit_test(test_answers_overflow),
-	    cmocka_unit_test(test_escaping),
-	    cmocka_unit_test(test_root_name),
-	    cmocka_unit_test(test_tcp_framing),
-	    cmocka_unit_test(test_tcp_framing_edges),
-	    cmocka_unit_test(test_mnemonics),
+		cmocka_unit_test(test_a_response),
+		cmocka_unit_test(test_aaaa_response),
+		cmocka_unit_test(test_cname_chain),
+		cmocka_unit_test(test_cname_loop),
+		cmocka_unit_test(test_cname_chain_too_long),
+		cmocka_unit_test(test_nxdomain),
+		cmocka_unit_test(test_servfail),
+		cmocka_unit_test(test_edns_extended_rcode),
+		cmocka_unit_test(test_opt_errors),
+		cmocka_unit_test(test_tc_bit),
+		cmocka_unit_test(test_zero_questions),
+		cmocka_unit_test(test_two_questions),
+		cmocka_unit_test(test_bad_pointers),
+		cmocka_unit_test(test_too_many_pointers),
+		cmocka_unit_test(test_reserved_label_types),
+		cmocka_unit_test(test_label_length),
+		cmocka_unit_test(test_name_length),
+		cmocka_unit_test(test_name_too_long_decompressed),
+		cmocka_unit_test(test_missing_terminator),
+		cmocka_unit_test(test_rdlength),
+		cmocka_unit_test(test_short_header),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_ttl_and_trailing_bytes),
+		cmocka_unit_test(test_answers_overflow),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_root_name),
+		cmocka_unit_test(test_tcp_framing),
+		cmocka_unit_test(test_tcp_framing_edges),
+		cmocka_unit_test(test_mnemonics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,8 +91,9 @@ static void udp_packet(struct dns_packet *p, const char *src, const char *dst, _
 
 static void query(struct dns_track *t, __u64 ts, __u16 id, const char *name, __u16 sport)
 {
-	struct dns_packet p = { .ts_ns = ts, .cookie = 7, .pid = 42, .netns = 99,
-				.direction = DNS_EGRESS };
+	struct dns_packet p = {
+		.ts_ns = ts, .cookie = 7, .pid = 42, .netns = 99, .direction = DNS_EGRESS
+	};
 	__u8 msg[512];
 
 	strcpy(p.comm, "client");
@@ -160,9 +161,9 @@ static void test_response_must_match(void **state)
 	const __u8 addr[4] = { 198, 18, 0, 2 };
 
 	query(t, 1000, 1, "a.test", 40000);
-	answer(t, 2000, 2, "a.test", 40000, 0, addr, 60);     /* wrong id */
-	answer(t, 2000, 1, "b.test", 40000, 0, addr, 60);     /* wrong question */
-	answer(t, 2000, 1, "a.test", 40001, 0, addr, 60);     /* wrong port */
+	answer(t, 2000, 2, "a.test", 40000, 0, addr, 60); /* wrong id */
+	answer(t, 2000, 1, "b.test", 40000, 0, addr, 60); /* wrong question */
+	answer(t, 2000, 1, "a.test", 40001, 0, addr, 60); /* wrong port */
 	assert_int_equal(n_seen, 0);
 	assert_int_equal(t->stats.drops[DNS_DROP_UNMATCHED], 3);
 	answer(t, 2000, 1, "a.test", 40000, 3, NULL, 0);

@@ -94,11 +94,11 @@ static void test_huge_values_clamped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_small_values_exact),
-	    cmocka_unit_test(test_bucket_ranges),
-	    cmocka_unit_test(test_percentile_error_bounded),
-	    cmocka_unit_test(test_single_value_and_empty),
-	    cmocka_unit_test(test_huge_values_clamped),
+		cmocka_unit_test(test_small_values_exact),
+		cmocka_unit_test(test_bucket_ranges),
+		cmocka_unit_test(test_percentile_error_bounded),
+		cmocka_unit_test(test_single_value_and_empty),
+		cmocka_unit_test(test_huge_values_clamped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,7 +38,7 @@ static void test_names(void **state)
 
 static void test_endpoints(void **state)
 {
-	__u8 v4[16] = {198, 18, 0, 2}, v6[16] = {0x20, 0x01, 0, 2};
+	__u8 v4[16] = { 198, 18, 0, 2 }, v6[16] = { 0x20, 0x01, 0, 2 };
 	char buf[ENDPOINT_STRLEN];
 
 	(void)state;
@@ -92,12 +92,12 @@ static void test_cidr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sk_error_classification),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_endpoints),
-	    cmocka_unit_test(test_durations),
-	    cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_sk_error_classification),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_cidr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
