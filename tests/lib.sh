@@ -107,6 +107,8 @@ wait_for_text() {
 # $WORK/attempts.csv, $WORK/tracer.out and $WORK/tracer.err.
 # TRACER_NS=NS runs it inside namespace NS.
 start_tracer() {
+	# Not the previous run's "tracing in": remove its files first.
+	rm -f "$WORK/tracer.out" "$WORK/tracer.err"
 	${TRACER_NS:+ip netns exec "$TRACER_NS"} "$SYNSCOPE" --dst 198.18.0.0/15 --dst 2001:2::/48 --csv "$WORK/attempts.csv" "$@" \
 		>"$WORK/tracer.out" 2>"$WORK/tracer.err" &
 	TRACER_PID=$!
