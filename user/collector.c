@@ -596,9 +596,10 @@ void collector_expired(struct collector *c, bool connect_call)
 		c->acct.expired_inflight++;
 }
 
-void collector_set_counters(struct collector *c, const __u64 *counters)
+void collector_set_counters(struct collector *c, const __u64 *counters, __u64 missed)
 {
 	memcpy(c->acct.kernel, counters, sizeof(c->acct.kernel));
+	c->acct.missed = missed;
 	c->acct.produced[EVENT_ATTEMPT] = counters[COUNTER_ATTEMPT_EVENTS];
 	c->acct.produced[EVENT_SYN_RETRANSMIT] = counters[COUNTER_RETRANSMIT_EVENTS];
 	c->acct.produced[EVENT_CLOSE] = counters[COUNTER_CLOSE_EVENTS];
@@ -638,7 +639,7 @@ __u64 accounting_delivered(const struct accounting *a)
 __u64 accounting_dropped(const struct accounting *a)
 {
 	return a->kernel[COUNTER_RINGBUF_FULL] + a->kernel[COUNTER_INFLIGHT_FULL] +
-	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL];
+	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL] + a->missed;
 }
 
 __u64 accounting_expired(const struct accounting *a)

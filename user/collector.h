@@ -126,6 +126,7 @@ struct accounting {
 	__u64 produced[EVENT_CLOSE + 1];  /* by event kind, as counted by the kernel */
 	__u64 delivered[EVENT_CLOSE + 1]; /* by event kind, as read by userspace */
 	__u64 kernel[COUNTER__COUNT];	  /* the kernel's counters, summed over CPUs */
+	__u64 missed;			  /* program runs the kernel skipped (recursion) */
 	__u64 expired_inflight;		  /* attempts that never resolved, dropped by age */
 	__u64 expired_calls;		  /* connect() calls that never returned, dropped by age */
 	__u64 malformed;		  /* records of unexpected size or kind */
@@ -176,8 +177,8 @@ void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void 
 /* An in-flight entry the kernel never resolved was removed after ttl. */
 void collector_expired(struct collector *c, bool connect_call);
 
-/* The kernel's counters, summed over CPUs. */
-void collector_set_counters(struct collector *c, const __u64 *counters);
+/* The kernel's counters, summed over CPUs, and its skipped program runs. */
+void collector_set_counters(struct collector *c, const __u64 *counters, __u64 missed);
 
 /* Once per interval: per-second rates. */
 void collector_tick(struct collector *c, __u64 now_ns);

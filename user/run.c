@@ -136,7 +136,7 @@ static int refresh(struct session *s)
 	if (!err)
 		err = tracer_counters(&s->tracer, counters);
 	if (!err)
-		collector_set_counters(&s->collector, counters);
+		collector_set_counters(&s->collector, counters, tracer_missed(&s->tracer));
 	if (!err && s->dns_on)
 		err = refresh_dns(s);
 	return err;
@@ -198,6 +198,9 @@ static int loop(struct session *s)
 		err = refresh(s);
 		if (err)
 			break;
+		/* One write for the lines of this batch, not one per line. */
+		if (!s->quiet_text)
+			fflush(stdout);
 		now = mono_now_ns();
 		if (now >= s->next_tick_ns)
 			tick(s, now);

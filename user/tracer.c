@@ -180,6 +180,25 @@ int tracer_counters(struct tracer *t, __u64 *counters)
 	return map_percpu_sum(bpf_map__fd(t->skel->maps.counters), COUNTER__COUNT, counters);
 }
 
+__u64 tracer_missed(struct tracer *t)
+{
+	struct bpf_program *prog;
+	__u64 missed = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj)
+	{
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
 /*
  * Read a hash map in batches, calling visit() for every entry.  Returns the
  * number of entries or a negative errno.

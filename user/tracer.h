@@ -39,6 +39,13 @@ int tracer_read(struct tracer *t);
 int tracer_counters(struct tracer *t, __u64 *counters);
 
 /*
+ * Runs of the programs the kernel skipped because the same program was
+ * already running on that CPU (preempted, or interrupted by a softirq):
+ * the events those runs would have seen are lost.
+ */
+__u64 tracer_missed(struct tracer *t);
+
+/*
  * Scan the in-flight maps into the collector, expiring entries older than
  * ttl_ns; on_stall is called for each attempt that just became a stall.
  */
