@@ -5,6 +5,7 @@
 #include "format.h"
 #include "text.h"
 
+/* Lines are written to f's buffer; the caller flushes once per batch read. */
 #define HOST_WIDTH 28
 #define LINE_FMT   "%-12s %-7u %-15s %-24s %-28s %-11s %-13s %7u %-9s %-22s %s\n"
 
@@ -33,7 +34,6 @@ void text_attempt(FILE *f, const struct attempt *a)
 		*error ? error : "-", a->syn_retries, duration_fmt(lat, sizeof(lat), a->latency_ns),
 		a->dest ? dest_verdict(a->dest) : "-",
 		endpoint_fmt(src, sizeof(src), a->family, a->saddr, a->sport));
-	fflush(f);
 }
 
 /* A stall: still pending, reported before its outcome is known. */
@@ -48,7 +48,6 @@ void text_stall(FILE *f, const struct pending *p)
 		host_fmt(host, sizeof(host), p->dns.host), "STALLED", "-", e->syn_retries,
 		duration_fmt(age, sizeof(age), p->age_ns), "(pending)",
 		endpoint_fmt(src, sizeof(src), e->family, e->saddr, e->sport));
-	fflush(f);
 }
 
 void text_lookup(FILE *f, const struct lookup *l)
@@ -64,5 +63,4 @@ void text_lookup(FILE *f, const struct lookup *l)
 		lookup_result_name(l->result),
 		l->result == LOOKUP_UNANSWERED ? "" : duration_fmt(lat, sizeof(lat), l->latency_ns),
 		*l->canonical ? " cname " : "", l->canonical);
-	fflush(f);
 }
