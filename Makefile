@@ -4,7 +4,8 @@
 # make static     build a statically linked ./synscope
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
-# make fuzz       run the DNS parser fuzzer for FUZZ_SECONDS
+# make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
+# make bench      measure what tracing costs a connect-heavy workload
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -53,7 +54,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz format check-format clean
+.PHONY: all static run deps test unit e2e vm fuzz bench format check-format clean
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
 
@@ -130,6 +131,9 @@ unit: $(UNIT_BINS)
 
 e2e: all
 	$(Q)tests/run-e2e.sh
+
+bench: all
+	$(Q)tests/bench/run.sh
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
