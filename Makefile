@@ -4,6 +4,7 @@
 # make static     build a statically linked ./synscope
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
+# make vm         the attach modes this machine refuses, in a QEMU VM
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      measure what tracing costs a connect-heavy workload
 # make format     format the tree with .clang-format
@@ -135,12 +136,17 @@ e2e: all
 bench: all
 	$(Q)tests/bench/run.sh
 
+# fentry and kprobe modes on Debian's 6.1 kernel in QEMU; SYNSCOPE_SKIP_VM=1 skips.
+vm:
+	+$(Q)tests/vm/run.sh
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check-format
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(Q)$(MAKE) --no-print-directory e2e
+	$(Q)$(MAKE) --no-print-directory vm
 
 FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c \
 	tests/fuzz/*.c)

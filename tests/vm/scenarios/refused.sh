@@ -1,0 +1,4 @@
+# No listener: the SYN is answered with a RST.
+traffic() {
+	in_client connburst -q -n 3 "$SERVER4" 8081
+}
