@@ -60,12 +60,12 @@ struct {
 	__type(value, struct connect_call);
 } connect_calls SEC(".maps");
 
-/* Established connections, socket -> time established. */
+/* Established connections being followed. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DEFAULT_MAX_OPEN);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct open_conn);
 } open_conns SEC(".maps");
 
 struct {
@@ -117,22 +117,30 @@ static __always_inline bool dst_wanted(__u8 family, const __u8 *daddr)
 	return bpf_map_lookup_elem(&dst_filter, &key) != NULL;
 }
 
-/* Does the user want attempts of the current task to this destination? */
-static __always_inline bool attempt_wanted(__u8 family, const __u8 *daddr, __u16 dport)
+/* Does the user want attempts of the current task? */
+static __always_inline bool task_wanted(void)
 {
 	char comm[COMM_LEN];
 
 	if (filter_tgid && (bpf_get_current_pid_tgid() >> 32) != filter_tgid)
-		return false;
-	if (filter_family && family != filter_family)
-		return false;
-	if (filter_dport && dport != filter_dport)
 		return false;
 	if (filter_comm[0]) {
 		bpf_get_current_comm(comm, sizeof(comm));
 		if (!comm_wanted(comm))
 			return false;
 	}
+	return true;
+}
+
+/* Does the user want attempts of the current task to this destination? */
+static __always_inline bool attempt_wanted(__u8 family, const __u8 *daddr, __u16 dport)
+{
+	if (!task_wanted())
+		return false;
+	if (filter_family && family != filter_family)
+		return false;
+	if (filter_dport && dport != filter_dport)
+		return false;
 	return dst_wanted(family, daddr);
 }
 
@@ -285,7 +293,9 @@ static __always_inline void attempt_start(const struct sock *sk)
 	if (!attempt_wanted(e.family, e.daddr, e.dport))
 		return;
 	call = bpf_map_lookup_elem(&connect_calls, &tid);
-	if (call && call->sock == key) {
+	/* The tracepoint mode learns the call's socket here. */
+	if (call && (call->sock == key || !call->sock)) {
+		call->sock = key;
 		call->syn_sent = 1;
 		e.in_connect = 1;
 		if (call->start_ns)
@@ -295,19 +305,29 @@ static __always_inline void attempt_start(const struct sock *sk)
 		count(COUNTER_INFLIGHT_FULL);
 }
 
-static __always_inline void open_track(const struct sock *sk, __u64 now)
+/* Follow an established connection until it closes; its destination is kept. */
+static __always_inline void open_track(const struct sock *sk, const struct inflight *e)
 {
+	struct open_conn conn = {};
 	__u64 key = (__u64)sk;
 
-	if (bpf_map_update_elem(&open_conns, &key, &now, BPF_ANY))
+	conn.established_ns = bpf_ktime_get_ns();
+	conn.netns = e->netns;
+	conn.family = e->family;
+	conn.dport = e->dport;
+	conn.sport = sock_sport(sk);
+	__builtin_memcpy(conn.daddr, e->daddr, ADDR_LEN);
+	if (bpf_map_update_elem(&open_conns, &key, &conn, BPF_ANY))
 		count(COUNTER_OPEN_FULL);
 }
 
 /* A followed attempt reached ESTABLISHED. */
 static __always_inline void attempt_established(const struct sock *sk, struct inflight *e)
 {
+	struct inflight copy = *e;
+
 	attempt_emit(sk, e, OUTCOME_ESTABLISHED, 0, true);
-	open_track(sk, bpf_ktime_get_ns());
+	open_track(sk, &copy);
 }
 
 /*
@@ -337,29 +357,50 @@ static __always_inline void attempt_closed(const struct sock *sk, struct infligh
 		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);
 }
 
-/* An established connection we followed reached CLOSE. */
-static __always_inline void open_closed(const struct sock *sk)
+/* An established connection we followed is gone: send its close. */
+static __always_inline void open_gone(__u64 key, const struct open_conn *conn)
 {
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
-	struct inflight e = {};
-	struct conn_event *ev;
-	__u64 *since;
+	struct conn_event *ev = event_reserve(COUNTER_CLOSE_EVENTS);
+	__u64 now = bpf_ktime_get_ns();
 
-	since = bpf_map_lookup_elem(&open_conns, &key);
-	if (!since)
-		return;
-	ev = event_reserve(COUNTER_CLOSE_EVENTS);
 	if (ev) {
-		sock_addrs(sk, &e.family, e.saddr, e.daddr, NULL, &e.dport);
-		e.netns = sock_netns(sk);
-		e.start_ns = now;
-		event_fill(ev, key, &e);
+		ev->sock = key;
+		ev->ts_ns = now;
+		ev->duration_ns = now - conn->established_ns;
+		ev->netns = conn->netns;
+		ev->family = conn->family;
+		ev->sport = conn->sport;
+		ev->dport = conn->dport;
+		__builtin_memcpy(ev->daddr, conn->daddr, ADDR_LEN);
 		ev->kind = EVENT_CLOSE;
-		ev->duration_ns = now - *since;
-		ev->sport = sock_sport(sk);
 		bpf_ringbuf_submit(ev, wakeup_flags());
 	}
 	bpf_map_delete_elem(&open_conns, &key);
+}
+
+static __always_inline void open_closed(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct open_conn *conn = bpf_map_lookup_elem(&open_conns, &key);
+
+	if (conn)
+		open_gone(key, conn);
+}
+
+/*
+ * A new attempt on a socket address we still follow as open: that
+ * connection's close was not seen (its run was skipped), yet its socket was
+ * freed and reused.  Close it now so the open gauge heals.
+ */
+static __always_inline void open_reused(const struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct open_conn *conn = bpf_map_lookup_elem(&open_conns, &key);
+
+	if (!conn)
+		return;
+	count(COUNTER_CLOSE_UNSEEN);
+	open_gone(key, conn);
 }
 
 static __always_inline void handle_set_state(const struct sock *sk, int oldstate, int newstate)
@@ -367,14 +408,17 @@ static __always_inline void handle_set_state(const struct sock *sk, int oldstate
 	struct inflight *e;
 	__u64 key = (__u64)sk;
 
+	/* Most transitions matter to no one here: leave before reading anything. */
+	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE &&
+	    !(oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT))
+		return;
 	if (!is_tcp(sk))
 		return;
-	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
+	if (newstate == TCP_SYN_SENT) {
+		open_reused(sk);
 		attempt_start(sk);
 		return;
 	}
-	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
-		return;
 	e = bpf_map_lookup_elem(&inflight, &key);
 	if (e && newstate == TCP_ESTABLISHED)
 		attempt_established(sk, e);
@@ -409,47 +453,51 @@ static __always_inline void handle_retransmit(const struct sock *sk)
 	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
-/* Destination of a connect() call, from its struct sockaddr (user or kernel copy). */
-static __always_inline int read_sockaddr(struct connect_call *call, const void *uaddr, bool user)
-{
-	struct sockaddr_in6 sa = {};
-	long err;
-
-	err = user ? bpf_probe_read_user(&sa, sizeof(sa), uaddr)
-		   : bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
-	if (err)
-		return -1;
-	call->family = sa.sin6_family;
-	call->dport = bpf_ntohs(sa.sin6_port);
-	if (sa.sin6_family == AF_INET)
-		__builtin_memcpy(call->daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
-	else if (sa.sin6_family == AF_INET6)
-		__builtin_memcpy(call->daddr, &sa.sin6_addr, ADDR_LEN);
-	else
-		return -1;
-	unmap_v4(&call->family, NULL, call->daddr);
-	return 0;
-}
-
-/* A connect call begins on socket sk, to the address at uaddr. */
-static __always_inline void call_enter(const struct sock *sk, const void *uaddr, bool user)
+/* A connect call begins, on socket sk if known, to the struct sockaddr at addr. */
+static __always_inline void call_enter(const struct sock *sk, const void *addr, bool user, int fd)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct connect_call *found, call = {};
 
 	found = bpf_map_lookup_elem(&connect_calls, &tid);
-	if (found && found->sock == (__u64)sk) {
+	if (found && sk && found->sock == (__u64)sk) {
 		found->depth++;
 		return;
 	}
-	if (read_sockaddr(&call, uaddr, user) ||
-	    !attempt_wanted(call.family, call.daddr, call.dport))
+	if (!task_wanted())
 		return;
 	call.sock = (__u64)sk;
 	call.start_ns = bpf_ktime_get_ns();
+	call.addr = (__u64)addr;
+	call.user = user;
+	call.fd = fd;
 	call.depth = 1;
 	if (bpf_map_update_elem(&connect_calls, &tid, &call, BPF_ANY))
 		count(COUNTER_CONNECT_CTX_FULL);
+}
+
+/* The destination of a call, from its struct sockaddr (user or kernel copy). */
+static __always_inline int read_sockaddr(struct inflight *e, const struct connect_call *call)
+{
+	const void *addr = (const void *)call->addr;
+	struct sockaddr_in6 sa = {};
+	long err;
+
+	err = call->user ? bpf_probe_read_user(&sa, sizeof(sa), addr)
+			 : bpf_probe_read_kernel(&sa, sizeof(sa), addr);
+	if (err)
+		return -1;
+	e->family = sa.sin6_family;
+	e->dport = bpf_ntohs(sa.sin6_port);
+	__builtin_memset(e->daddr, 0, ADDR_LEN);
+	if (sa.sin6_family == AF_INET)
+		__builtin_memcpy(e->daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+	else if (sa.sin6_family == AF_INET6)
+		__builtin_memcpy(e->daddr, &sa.sin6_addr, ADDR_LEN);
+	else
+		return -1;
+	unmap_v4(&e->family, NULL, e->daddr);
+	return 0;
 }
 
 /* Errors that are not a new attempt failing: the socket was already busy. */
@@ -459,16 +507,49 @@ static __always_inline bool is_attempt_error(long ret)
 	       ret != -EINTR && ret != -ERESTARTSYS;
 }
 
-/* A call that failed before its socket reached SYN_SENT: no route, bad address, ... */
+/* The TCP socket behind a file descriptor of the current task, if it is one. */
+static __always_inline const struct sock *tcp_sock_of_fd(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **fds, *file;
+	struct socket *sock;
+	const struct sock *sk;
+	umode_t mode;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(task, files, fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
+		return NULL;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || !is_tcp(sk))
+		return NULL;
+	return sk;
+}
+
+/*
+ * A call that failed before its socket reached SYN_SENT: no route, bad
+ * address, ...  In the tracepoint mode the socket is found from the
+ * descriptor now, which also tells whether it is TCP at all.
+ */
 static __always_inline void call_failed_early(const struct connect_call *call, long ret)
 {
 	const struct sock *sk = (const struct sock *)call->sock;
 	struct inflight e = {};
 
+	if (!sk && call->fd >= 0)
+		sk = tcp_sock_of_fd(call->fd);
+	if (!sk)
+		return;
 	attempt_init(&e, sk, call->start_ns);
-	e.family = call->family;
-	e.dport = call->dport;
-	__builtin_memcpy(e.daddr, call->daddr, ADDR_LEN);
+	if (read_sockaddr(&e, call) || !attempt_wanted(e.family, e.daddr, e.dport))
+		return;
 	attempt_emit(NULL, &e, OUTCOME_LOCAL_ERROR, -ret, false);
 }
 
@@ -507,38 +588,12 @@ out_delete:
 	bpf_map_delete_elem(&connect_calls, &tid);
 }
 
-/* The TCP socket behind a file descriptor of the current task, if it is one. */
-static __always_inline const struct sock *tcp_sock_of_fd(int fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **fds, *file;
-	struct socket *sock;
-	const struct sock *sk;
-	umode_t mode;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(task, files, fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(task, files, fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((mode & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
-		return NULL;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || !is_tcp(sk))
-		return NULL;
-	return sk;
-}
-
 /* fentry mode */
 
 SEC("fentry/tcp_v4_connect")
 int BPF_PROG(fentry_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false);
+	call_enter(sk, uaddr, false, -1);
 	return 0;
 }
 
@@ -552,7 +607,7 @@ int BPF_PROG(fexit_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr, int 
 SEC("fentry/tcp_v6_connect")
 int BPF_PROG(fentry_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false);
+	call_enter(sk, uaddr, false, -1);
 	return 0;
 }
 
@@ -568,7 +623,7 @@ int BPF_PROG(fexit_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr, int 
 SEC("kprobe/tcp_v4_connect")
 int BPF_KPROBE(kprobe_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false);
+	call_enter(sk, uaddr, false, -1);
 	return 0;
 }
 
@@ -582,7 +637,7 @@ int BPF_KRETPROBE(kretprobe_tcp_v4_connect, int ret)
 SEC("kprobe/tcp_v6_connect")
 int BPF_KPROBE(kprobe_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false);
+	call_enter(sk, uaddr, false, -1);
 	return 0;
 }
 
@@ -598,10 +653,8 @@ int BPF_KRETPROBE(kretprobe_tcp_v6_connect, int ret)
 SEC("tracepoint/syscalls/sys_enter_connect")
 int tp_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
 {
-	const struct sock *sk = tcp_sock_of_fd((int)ctx->args[0]);
-
-	if (sk)
-		call_enter(sk, (const void *)ctx->args[1], true);
+	/* Which socket, and whether TCP at all, is found out only if needed. */
+	call_enter(NULL, (const void *)ctx->args[1], true, (int)ctx->args[0]);
 	return 0;
 }
 

@@ -39,7 +39,8 @@ enum outcome {
 enum event_kind {
 	EVENT_ATTEMPT = 1,    /* a connect attempt reached its outcome */
 	EVENT_SYN_RETRANSMIT, /* a SYN of an in-flight attempt was sent again */
-	EVENT_CLOSE,	      /* an established connection reached CLOSE */
+	EVENT_CLOSE,	      /* an established connection reached CLOSE (or its socket
+				 was reused: its close was not seen) */
 };
 
 /* Per-CPU counters, indexes into the "counters" map. */
@@ -51,6 +52,7 @@ enum counter {
 	COUNTER_INFLIGHT_FULL,	    /* attempts not followed: in-flight map full */
 	COUNTER_CONNECT_CTX_FULL,   /* connect() calls not followed: map full */
 	COUNTER_OPEN_FULL,	    /* established connections not followed: map full */
+	COUNTER_CLOSE_UNSEEN,	    /* closes not seen, found when the socket was reused */
 	COUNTER__COUNT,
 };
 
@@ -90,18 +92,30 @@ struct inflight {
 
 /*
  * One connect() call in progress, keyed by thread id: carries what only the
- * call knows (the destination of calls that fail before any SYN, and the
- * return value) to the state changes of its socket.
+ * call knows (its start, where its destination is, its return value) to the
+ * state changes of its socket.  The destination is read only when the call
+ * fails before its socket reaches SYN_SENT, the rare case.
  */
 struct connect_call {
-	__u64 sock; /* the socket being connected */
+	__u64 sock; /* the socket: known at entry (fentry, kprobe) or at SYN_SENT */
 	__u64 start_ns;
-	__u8 daddr[ADDR_LEN];
-	__u16 dport;
-	__u8 family;
+	__u64 addr;    /* the call's struct sockaddr */
+	__s32 fd;      /* tracepoint mode: the socket's descriptor; -1 otherwise */
+	__u8 user;     /* addr points to user memory */
 	__u8 depth;    /* tcp_v6_connect calls tcp_v4_connect for mapped addresses */
 	__u8 syn_sent; /* the socket reached SYN_SENT inside this call */
 	__u8 pad;
+};
+
+/* An established connection being followed, keyed by its socket's address. */
+struct open_conn {
+	__u64 established_ns;
+	__u32 netns;
+	__u16 sport;
+	__u16 dport;
+	__u8 daddr[ADDR_LEN];
+	__u8 family;
+	__u8 pad[3];
 };
 
 /* Key of the dst_filter LPM trie: family and address, prefixlen counts from family. */
@@ -141,8 +155,6 @@ struct conn_event {
 		       #type " addresses must be 4-byte aligned")
 ALIGNED_ADDRS(inflight);
 ALIGNED_ADDRS(conn_event);
-_Static_assert(__builtin_offsetof(struct connect_call, daddr) % 4 == 0,
-	       "connect_call addresses must be 4-byte aligned");
 
 /*
  * The outcome of a socket that went from SYN_SENT to CLOSE with sk_err set.

@@ -14,8 +14,10 @@
 #include "text.h"
 #include "tracer.h"
 
-/* The longest the loop sleeps: how late a stall or a wake-up-less event can be. */
-#define SCAN_PERIOD_MS 100
+/* The longest the loop sleeps: how late an event sent without a wake-up can be. */
+#define POLL_MS 100
+/* How often the counters are read and expired entries removed. */
+#define SLOW_PERIOD_MS 250
 
 struct session {
 	const struct config *cfg;
@@ -28,6 +30,9 @@ struct session {
 	FILE *dns_csv;
 	__u64 deadline_ns; /* 0: none */
 	__u64 next_tick_ns;
+	__u64 scan_period_ns; /* in-flight scans: a quarter of --stall-ms, 20 to 250 ms */
+	__u64 next_scan_ns;
+	__u64 next_slow_ns;
 	struct dashboard *dash; /* --dashboard on a terminal; NULL: streaming text */
 	bool quiet_text;	/* the dashboard shows attempts: no text lines */
 	__u64 refreshes;
@@ -125,20 +130,41 @@ static int refresh_dns(struct session *s)
 	return dns_capture_counters(&s->dns, &acct->dns_produced, &acct->dns_lost);
 }
 
-/* Read the kernel's counters and maps into the collector. */
-static int refresh(struct session *s)
+/* Counters, and entries gone stale: every SLOW_PERIOD_MS is enough. */
+static int refresh_slow(struct session *s)
 {
-	__u64 counters[COUNTER__COUNT];
+	__u64 ttl_ns = s->cfg->inflight_ttl_ms * NSEC_PER_MSEC, counters[COUNTER__COUNT];
 	int err;
 
-	err = tracer_scan(&s->tracer, &s->collector, s->cfg->inflight_ttl_ms * NSEC_PER_MSEC,
-			  on_stall, s);
+	err = tracer_expire_calls(&s->tracer, &s->collector, ttl_ns);
 	if (!err)
 		err = tracer_counters(&s->tracer, counters);
 	if (!err)
 		collector_set_counters(&s->collector, counters, tracer_missed(&s->tracer));
 	if (!err && s->dns_on)
 		err = refresh_dns(s);
+	return err;
+}
+
+/*
+ * Read the kernel's maps and counters into the collector when due, or all
+ * of them now.  The in-flight map is scanned often enough to report stalls
+ * on time; a scan walks every bucket of the map, so not more often.
+ */
+static int refresh(struct session *s, bool now_all)
+{
+	__u64 now = mono_now_ns();
+	int err = 0;
+
+	if (now_all || now >= s->next_scan_ns) {
+		err = tracer_scan(&s->tracer, &s->collector,
+				  s->cfg->inflight_ttl_ms * NSEC_PER_MSEC, on_stall, s);
+		s->next_scan_ns = now + s->scan_period_ns;
+	}
+	if (!err && (now_all || now >= s->next_slow_ns)) {
+		err = refresh_slow(s);
+		s->next_slow_ns = now + SLOW_PERIOD_MS * NSEC_PER_MSEC;
+	}
 	return err;
 }
 
@@ -167,7 +193,7 @@ static int read_all(struct session *s)
 	return err < 0 ? err : 0;
 }
 
-/* Sleep until there is something to read or SCAN_PERIOD_MS passed; read. */
+/* Sleep until there is something to read or POLL_MS passed; read. */
 static int wait_and_read(struct session *s)
 {
 	struct pollfd fds[] = {
@@ -176,7 +202,7 @@ static int wait_and_read(struct session *s)
 		{ .fd = dashboard_fd(s->dash), .events = POLLIN },
 	};
 
-	if (poll(fds, sizeof(fds) / sizeof(fds[0]), SCAN_PERIOD_MS) < 0 && errno != EINTR)
+	if (poll(fds, sizeof(fds) / sizeof(fds[0]), POLL_MS) < 0 && errno != EINTR)
 		return -errno;
 	if (s->dash && !dashboard_keys(s->dash, &s->collector))
 		stop_requested = 1;
@@ -195,7 +221,7 @@ static int loop(struct session *s)
 		err = wait_and_read(s);
 		if (err)
 			break;
-		err = refresh(s);
+		err = refresh(s, false);
 		if (err)
 			break;
 		/* One write for the lines of this batch, not one per line. */
@@ -214,7 +240,7 @@ static int finish(struct session *s)
 	int err = read_all(s);
 
 	if (!err)
-		err = refresh(s);
+		err = refresh(s, true);
 	collector_tick(&s->collector, mono_now_ns());
 	if (s->summary_csv)
 		csv_summary_rows(s->summary_csv, &s->collector, wall_now_ns());
@@ -300,6 +326,11 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	if (!s.quiet_text)
 		text_header(stdout);
 	s.next_tick_ns = mono_now_ns() + cfg->interval_ms * NSEC_PER_MSEC;
+	s.scan_period_ns = cfg->stall_ms / 4 * NSEC_PER_MSEC;
+	if (s.scan_period_ns < 20 * NSEC_PER_MSEC)
+		s.scan_period_ns = 20 * NSEC_PER_MSEC;
+	if (s.scan_period_ns > 250 * NSEC_PER_MSEC)
+		s.scan_period_ns = 250 * NSEC_PER_MSEC;
 	if (cfg->duration_ms)
 		s.deadline_ns = mono_now_ns() + cfg->duration_ms * NSEC_PER_MSEC;
 	err = loop(&s);

@@ -285,10 +285,16 @@ int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on
 	s.fd = bpf_map__fd(t->skel->maps.inflight);
 	err = map_walk(s.fd, sizeof(__u64), sizeof(struct inflight), visit_inflight, &s);
 	collector_scan_end(c);
-	if (err < 0)
-		return err;
-	s.fd = bpf_map__fd(t->skel->maps.connect_calls);
-	err = map_walk(s.fd, sizeof(__u32), sizeof(struct connect_call), visit_call, &s);
+	return err < 0 ? err : 0;
+}
+
+int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns)
+{
+	struct scan_ctx s = {
+		c, bpf_map__fd(t->skel->maps.connect_calls), mono_now_ns(), ttl_ns, NULL, NULL
+	};
+	int err = map_walk(s.fd, sizeof(__u32), sizeof(struct connect_call), visit_call, &s);
+
 	return err < 0 ? err : 0;
 }
 

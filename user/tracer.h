@@ -46,10 +46,13 @@ int tracer_counters(struct tracer *t, __u64 *counters);
 __u64 tracer_missed(struct tracer *t);
 
 /*
- * Scan the in-flight maps into the collector, expiring entries older than
+ * Scan the in-flight map into the collector, expiring entries older than
  * ttl_ns; on_stall is called for each attempt that just became a stall.
  */
 int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall, void *ctx);
+
+/* Remove connect() calls older than ttl_ns that never returned. */
+int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns);
 
 /* Detach and free everything; accepts a tracer that never started. */
 void tracer_destroy(struct tracer *t);
