@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -50,27 +51,46 @@ char *endpoint_fmt(char *buf, size_t len, unsigned int family, const __u8 *addr,
 	return buf;
 }
 
-char *time_iso_fmt(char *buf, size_t len, __u64 wall_ns)
+/*
+ * Format the whole seconds of wall_ns with strftime, remembering the last
+ * second formatted: outputs stamp thousands of lines per second, and
+ * gmtime_r/localtime_r are not cheap.
+ */
+struct second_cache {
+	__u64 second;
+	char text[24];
+};
+
+static const char *second_fmt(struct second_cache *c, __u64 wall_ns, bool utc, const char *fmt)
 {
 	time_t secs = wall_ns / 1000000000ULL;
 	struct tm tm;
-	char day[24];
 
-	gmtime_r(&secs, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%06lluZ", day, (unsigned long long)(wall_ns % 1000000000ULL) / 1000);
+	if (c->text[0] && c->second == (__u64)secs)
+		return c->text;
+	if (utc)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
+	strftime(c->text, sizeof(c->text), fmt, &tm);
+	c->second = secs;
+	return c->text;
+}
+
+char *time_iso_fmt(char *buf, size_t len, __u64 wall_ns)
+{
+	static struct second_cache day;
+
+	snprintf(buf, len, "%s.%06lluZ", second_fmt(&day, wall_ns, true, "%Y-%m-%dT%H:%M:%S"),
+		 (unsigned long long)(wall_ns % 1000000000ULL) / 1000);
 	return buf;
 }
 
 char *time_hms_fmt(char *buf, size_t len, __u64 wall_ns)
 {
-	time_t secs = wall_ns / 1000000000ULL;
-	struct tm tm;
-	char hms[16];
+	static struct second_cache hms;
 
-	localtime_r(&secs, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%03llu", hms,
+	snprintf(buf, len, "%s.%03llu", second_fmt(&hms, wall_ns, false, "%H:%M:%S"),
 		 (unsigned long long)(wall_ns % 1000000000ULL) / 1000000);
 	return buf;
 }

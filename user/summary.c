@@ -69,7 +69,8 @@ void accounting_print(FILE *f, const struct accounting *a)
 		"events: produced %llu, delivered %llu, dropped %llu (ring buffer full %llu, "
 		"in-flight map full %llu, connect-call map full %llu, open map full %llu, "
 		"program runs skipped by the kernel %llu), "
-		"expired %llu (in-flight %llu, connect calls %llu)\n",
+		"expired %llu (in-flight %llu, connect calls %llu); unseen closes found later "
+		"%llu\n",
 		(unsigned long long)accounting_produced(a),
 		(unsigned long long)accounting_delivered(a),
 		(unsigned long long)accounting_dropped(a),
@@ -78,7 +79,8 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)a->kernel[COUNTER_CONNECT_CTX_FULL],
 		(unsigned long long)a->kernel[COUNTER_OPEN_FULL], (unsigned long long)a->missed,
 		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
-		(unsigned long long)a->expired_calls);
+		(unsigned long long)a->expired_calls,
+		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN]);
 }
 
 /* Reasons with a non-zero count, "name N, name N". */
