@@ -253,6 +253,22 @@ static __always_inline void event_fill(struct conn_event *ev, __u64 sk, const st
 }
 
 /*
+ * The SYN retransmissions of an attempt: the kernel's own count for the
+ * socket (total_retrans: before the handshake only SYNs are retransmitted),
+ * or the retransmits traced, whichever is larger.  The tracepoint alone
+ * missed a retransmission that TcpExtTCPSynRetrans counted (seen once on
+ * 6.18 under load).
+ */
+static __always_inline __u8 syn_retries_of(const struct sock *sk, __u16 traced)
+{
+	__u32 counted = BPF_CORE_READ((const struct tcp_sock *)sk, total_retrans);
+
+	if (counted < traced)
+		counted = traced;
+	return counted > 255 ? 255 : counted;
+}
+
+/*
  * Send the outcome of an attempt, and forget the attempt when it was in the
  * in-flight map (after copying it, before publishing it: userspace must not
  * find it in flight once it has read its outcome).  sk is NULL for calls that
@@ -272,8 +288,10 @@ static __always_inline void attempt_emit(const struct sock *sk, const struct inf
 		ev->duration_ns = bpf_ktime_get_ns() - e->start_ns;
 		/* Only the source port is new: a failing tcp_v4_connect()
 		 * clears the destination port before its return is seen. */
-		if (sk)
+		if (sk) {
 			ev->sport = sock_sport(sk);
+			ev->syn_retries = syn_retries_of(sk, e->syn_retries);
+		}
 	}
 	if (forget)
 		bpf_map_delete_elem(&inflight, &key);
