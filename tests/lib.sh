@@ -34,6 +34,11 @@ cleanup() {
 	for pid in "${BACKGROUND[@]}" $TRACER_PID; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
+	# Whatever still runs in the namespaces (listeners, dnsmasq), then them.
+	local ns
+	for ns in "$NS_C" "$NS_S"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+	done
 	wait 2>/dev/null || true
 	ip netns del "$NS_C" 2>/dev/null || true
 	ip netns del "$NS_S" 2>/dev/null || true
