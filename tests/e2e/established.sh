@@ -4,7 +4,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 lab_up
-start_listener "$SERVER4" 8080 --hold
+# The server closes its side at once: the client closes from CLOSE_WAIT,
+# whose last ACK ends it promptly (an orphaned FIN_WAIT2 may wait for
+# tcp_fin_timeout instead).
+start_listener "$SERVER4" 8080
 start_tracer --summary-csv "$WORK/summary.csv" --interval 0.2
 in_client "$CONNBURST" -q -n 5 -c 5 -H 1000 "$SERVER4" 8080 >"$WORK/connburst.out"
 sleep 0.5
