@@ -12,7 +12,8 @@
 
 CONNECTS=${BENCH_CONNECTS:-20000}
 CONCURRENCY=${BENCH_CONCURRENCY:-64}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-7}
+TRACER_ARGS=${BENCH_TRACER_ARGS:---no-dns --csv /dev/null}
 REPORT=$ROOT/build/bench.txt
 
 lab_up
@@ -39,7 +40,8 @@ base=()
 traced=()
 for ((i = 0; i < ROUNDS; i++)); do
 	base+=("$(run_workload)")
-	start_tracer --no-dns --csv /dev/null
+	# shellcheck disable=SC2086 # a list of arguments
+	start_tracer $TRACER_ARGS
 	traced+=("$(run_workload)")
 	stop_tracer INT '[0-9]+' >/dev/null
 	expect_eq "round $i: every attempt reported" \
@@ -51,7 +53,7 @@ t=$(printf '%s\n' "${traced[@]}" | median)
 {
 	echo "synscope benchmark, $(date -u +%FT%TZ), kernel $(uname -r), $(nproc) CPUs"
 	echo "workload: $CONNECTS connects (established, then closed), $CONCURRENCY at a time, loopback veth"
-	echo "mode: $(sed -n 's/^synscope: tracing in \([a-z]*\) mode.*/\1/p' "$WORK/tracer.err")"
+	echo "mode: $(sed -n 's/^synscope: tracing in \([a-z]*\) mode.*/\1/p' "$WORK/tracer.err"), tracer arguments: $TRACER_ARGS (text output to a file)"
 	echo "untraced wall time per run (us): ${base[*]} -> median $b"
 	echo "traced wall time per run (us):   ${traced[*]} -> median $t"
 	awk -v b="$b" -v t="$t" -v n="$CONNECTS" 'BEGIN {
