@@ -106,6 +106,15 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 	return e->dest;
 }
 
+/* The destination at family, addr and port, created if new; NULL when out of memory. */
+static struct dest *dest_at(struct collector *c, unsigned int family, const __u8 *addr, __u16 port)
+{
+	struct dest_key key;
+
+	dest_key_of(&key, family, addr, port);
+	return dest_get(c, &key);
+}
+
 static void dest_remove(struct collector *c, struct dest *d)
 {
 	struct dest_entry *e = table_find(&c->dests, &d->key);
@@ -389,7 +398,6 @@ static void pending_resolved(struct collector *c, struct dest *d, const struct c
 
 static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
 {
-	struct dest_key key;
 	struct dest *d;
 
 	if (ev->outcome >= OUTCOME__COUNT) {
@@ -397,12 +405,13 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 		return false;
 	}
 	attempt_of_event(out, ev);
-	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
-	d = dest_get(c, &key);
+	d = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (!d)
 		return false;
-	attempt_dns_of(c, &out->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
+	/* Named while in flight, or now. */
 	pending_resolved(c, d, ev, out);
+	if (!out->dns.host[0])
+		attempt_dns_of(c, &out->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
 	if (out->dns.host[0]) {
 		out->dns_age_ns = (__s64)(ev->ts_ns - out->dns.answered_ns);
 		dest_name(c, d, out->dns.host);
@@ -417,11 +426,9 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 
 static void add_retransmit(struct collector *c, const struct conn_event *ev)
 {
-	struct dest_key key;
 	struct dest *d;
 
-	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
-	d = dest_get(c, &key);
+	d = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (d)
 		d->syn_retransmits++;
 	c->total.syn_retransmits++;
@@ -429,11 +436,9 @@ static void add_retransmit(struct collector *c, const struct conn_event *ev)
 
 static void add_close(struct collector *c, const struct conn_event *ev)
 {
-	struct dest_key key;
 	struct dest *d;
 
-	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
-	d = dest_get(c, &key);
+	d = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (d && d->open)
 		d->open--;
 	dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, -1);
@@ -567,11 +572,9 @@ static void recount_inflight(struct collector *c)
 		e->dest->inflight = e->dest->stalled = 0;
 	c->total.inflight = c->total.stalled = 0;
 	for (p = table_next(&c->pending, NULL); p; p = table_next(&c->pending, p)) {
-		struct dest_key key;
 		struct dest *d;
 
-		dest_key_of(&key, p->info.family, p->info.daddr, p->info.dport);
-		d = dest_get(c, &key);
+		d = dest_at(c, p->info.family, p->info.daddr, p->info.dport);
 		if (!d)
 			continue;
 		d->inflight++;
