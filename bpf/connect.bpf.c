@@ -186,8 +186,7 @@ static __always_inline void sock_addrs(const struct sock *sk, __u8 *family, __u8
 		bpf_core_read(saddr, ADDR_LEN, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(daddr, ADDR_LEN, &sk->__sk_common.skc_v6_daddr);
 	}
-	if (sport)
-		*sport = sock_sport(sk);
+	*sport = sock_sport(sk);
 	*dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	unmap_v4(family, saddr, daddr);
 }
