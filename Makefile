@@ -47,6 +47,9 @@ LIB_OBJS  := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(OUTPUT)/user/main.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+# What several unit tests build on: DNS packets, the fixed scenario.
+UNIT_SUPPORT := $(patsubst tests/unit/support/%.c,$(OUTPUT)/tests/support/%.o, \
+	$(wildcard tests/unit/support/*.c))
 TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(wildcard tools/*.c))
 STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
 
@@ -57,7 +60,7 @@ FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
 .PHONY: all static run deps test unit e2e vm fuzz bench format check-format clean
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS)
+.SECONDARY: $(BPF_OBJS) $(UNIT_SUPPORT)
 
 all: synscope $(TOOLS)
 
@@ -69,7 +72,7 @@ static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS)
 	$(call msg,LINK,synscope (static))
 	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o synscope
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests $(OUTPUT)/tools:
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests $(OUTPUT)/tests/support $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -99,7 +102,11 @@ $(OUTPUT)/tools/%-static: tools/%.c | $(OUTPUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/support/%.o: tests/unit/support/%.c | $(OUTPUT)/tests/support
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
@@ -149,7 +156,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory vm
 
 FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c \
-	tests/fuzz/*.c)
+	tests/unit/support/*.[ch] tests/fuzz/*.c)
 
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
@@ -161,4 +168,5 @@ check-format:
 clean:
 	$(Q)rm -rf $(OUTPUT) synscope
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tools/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d \
+	$(OUTPUT)/tests/support/*.d $(OUTPUT)/tools/*.d)

@@ -29,6 +29,11 @@ void clock_sync(void)
 	wall_minus_mono = (__s64)(wall_now_ns() - mono);
 }
 
+void clock_fix(__u64 wall_ns, __u64 mono_ns)
+{
+	wall_minus_mono = (__s64)(wall_ns - mono_ns);
+}
+
 __u64 wall_of_mono(__u64 mono_ns)
 {
 	if (!wall_minus_mono)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "clock.h"
 #include "dns_track.h"
+#include "support/dns_wire.h"
 
 #define CLIENT "\xc6\x12\x00\x01" /* 198.18.0.1 */
 #define SERVER "\xc6\x12\x00\x02" /* 198.18.0.2 */
@@ -25,68 +26,6 @@ static void collect(const struct lookup *l, void *ctx)
 	(void)ctx;
 	if (n_seen < 16)
 		seen[n_seen++] = *l;
-}
-
-/* A DNS message: header, one question for name (A), and answers of addr (A, ttl). */
-static size_t dns_msg(__u8 *buf, __u16 id, bool response, __u8 rcode, const char *name,
-		      const __u8 *addr, __u32 ttl)
-{
-	size_t n = 12, len;
-	const char *label = name;
-
-	memset(buf, 0, 12);
-	buf[0] = id >> 8;
-	buf[1] = id;
-	buf[2] = response ? 0x81 : 0x01;
-	buf[3] = response ? (0x80 | rcode) : 0;
-	buf[5] = 1;
-	buf[7] = response && addr ? 1 : 0;
-	while (*label) {
-		const char *dot = strchr(label, '.');
-
-		len = dot ? (size_t)(dot - label) : strlen(label);
-		buf[n++] = len;
-		memcpy(buf + n, label, len);
-		n += len;
-		label += len + (dot ? 1 : 0);
-	}
-	buf[n++] = 0;
-	memcpy(buf + n, "\x00\x01\x00\x01", 4);
-	n += 4;
-	if (response && addr) {
-		memcpy(buf + n, "\xc0\x0c\x00\x01\x00\x01", 6);
-		n += 6;
-		buf[n++] = ttl >> 24;
-		buf[n++] = ttl >> 16;
-		buf[n++] = ttl >> 8;
-		buf[n++] = ttl;
-		memcpy(buf + n, "\x00\x04", 2);
-		memcpy(buf + n + 2, addr, 4);
-		n += 6;
-	}
-	return n;
-}
-
-/* An IPv4/UDP packet around payload, from src:sport to dst:dport. */
-static void udp_packet(struct dns_packet *p, const char *src, const char *dst, __u16 sport,
-		       __u16 dport, const __u8 *payload, size_t len)
-{
-	__u8 *d = p->data;
-	size_t total = 28 + len;
-
-	memset(d, 0, 28);
-	d[0] = 0x45;
-	d[2] = total >> 8;
-	d[3] = total;
-	d[9] = 17;
-	memcpy(d + 12, src, 4);
-	memcpy(d + 16, dst, 4);
-	d[20] = sport >> 8;
-	d[21] = sport;
-	d[22] = dport >> 8;
-	d[23] = dport;
-	memcpy(d + 28, payload, len);
-	p->len = p->cap_len = total;
 }
 
 static void query(struct dns_track *t, __u64 ts, __u16 id, const char *name, __u16 sport)
