@@ -6,6 +6,19 @@
 #include "clock.h"
 #include "collector.h"
 
+struct collector {
+	struct table dests;	    /* struct dest_key -> struct dest * */
+	struct table names;	    /* host name -> struct name_info * */
+	struct dns_track dns;	    /* lookups in progress, address -> name cache */
+	struct table pending;	    /* (sock, start_ns) -> struct pending */
+	struct dest total;	    /* every destination together */
+	struct dns_stats dns_total; /* every lookup */
+	struct accounting acct;
+	__u64 stall_ns;
+	__u64 scan;	    /* scans so far */
+	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
+};
+
 struct dest_entry {
 	struct dest_key key;
 	struct dest *dest;
@@ -28,11 +41,10 @@ struct name_entry {
 	struct name_info *info;
 };
 
-int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout_ns)
+static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout_ns)
 {
 	int err;
 
-	memset(c, 0, sizeof(*c));
 	c->stall_ns = stall_ns;
 	err = table_init(&c->dests, sizeof(struct dest_key), sizeof(struct dest_entry));
 	if (err)
@@ -56,11 +68,26 @@ out_free_dests:
 	return err;
 }
 
-void collector_free(struct collector *c)
+struct collector *collector_new(__u64 stall_ns, __u64 dns_timeout_ns)
+{
+	struct collector *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	if (collector_init(c, stall_ns, dns_timeout_ns)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void collector_destroy(struct collector *c)
 {
 	struct dest_entry *e;
 	struct name_entry *n;
 
+	if (!c)
+		return;
 	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
 		free(e->dest);
 	for (n = table_next(&c->names, NULL); n; n = table_next(&c->names, n))
@@ -69,6 +96,7 @@ void collector_free(struct collector *c)
 	table_free(&c->pending);
 	table_free(&c->names);
 	dns_track_free(&c->dns);
+	free(c);
 }
 
 void dest_key_of(struct dest_key *key, unsigned int family, const __u8 *addr, __u16 port)
@@ -201,6 +229,31 @@ const struct dest *collector_next(const struct collector *c, const struct dest *
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev)
 {
 	return table_next(&c->pending, prev);
+}
+
+const struct dest *collector_total(const struct collector *c)
+{
+	return &c->total;
+}
+
+const struct dns_stats *collector_dns_total(const struct collector *c)
+{
+	return &c->dns_total;
+}
+
+const struct accounting *collector_accounting(const struct collector *c)
+{
+	return &c->acct;
+}
+
+const struct dns_track_stats *collector_dns_stats(const struct collector *c)
+{
+	return &c->dns.stats;
+}
+
+size_t collector_dns_pending(const struct collector *c)
+{
+	return dns_track_pending(&c->dns);
 }
 
 __u64 dest_failures(const struct dest *d)
@@ -465,6 +518,15 @@ bool collector_add_event(struct collector *c, const struct conn_event *ev, struc
 	}
 }
 
+bool collector_add_record(struct collector *c, const void *data, size_t size, struct attempt *out)
+{
+	if (size < sizeof(struct conn_event)) {
+		c->acct.malformed++;
+		return false;
+	}
+	return collector_add_event(c, data, out);
+}
+
 static void dns_count(struct dns_stats *s, const struct lookup *l)
 {
 	s->lookups++;
@@ -606,6 +668,12 @@ void collector_set_counters(struct collector *c, const __u64 *counters, __u64 mi
 	c->acct.produced[EVENT_ATTEMPT] = counters[COUNTER_ATTEMPT_EVENTS];
 	c->acct.produced[EVENT_SYN_RETRANSMIT] = counters[COUNTER_RETRANSMIT_EVENTS];
 	c->acct.produced[EVENT_CLOSE] = counters[COUNTER_CLOSE_EVENTS];
+}
+
+void collector_set_dns_counters(struct collector *c, __u64 produced, __u64 lost)
+{
+	c->acct.dns_produced = produced;
+	c->acct.dns_lost = lost;
 }
 
 static void dest_tick(struct dest *d, double seconds, __u64 wall_second)

@@ -134,27 +134,23 @@ struct accounting {
 	__u64 dns_lost;			  /* of which lost: ring buffer or socket full */
 };
 
-struct collector {
-	struct table dests;	    /* struct dest_key -> struct dest * */
-	struct table names;	    /* host name -> struct name_info * */
-	struct dns_track dns;	    /* lookups in progress, address -> name cache */
-	struct table pending;	    /* (sock, start_ns) -> struct pending */
-	struct dest total;	    /* every destination together */
-	struct dns_stats dns_total; /* every lookup */
-	struct accounting acct;
-	__u64 stall_ns;
-	__u64 scan;	    /* scans so far */
-	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
-};
+/* Its tables are its own: everything else goes through the functions below. */
+struct collector;
 
-int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout_ns);
-void collector_free(struct collector *c);
+/* NULL when out of memory. */
+struct collector *collector_new(__u64 stall_ns, __u64 dns_timeout_ns);
+
+/* Accepts NULL. */
+void collector_destroy(struct collector *c);
 
 /*
  * Account for one ring-buffer record.  Fills *out and returns true when it
  * was a resolved attempt, for the outputs to write.
  */
 bool collector_add_event(struct collector *c, const struct conn_event *ev, struct attempt *out);
+
+/* The same for a record of size bytes as the ring buffer gave it: one too short is malformed. */
+bool collector_add_record(struct collector *c, const void *data, size_t size, struct attempt *out);
 
 /*
  * A scan of the kernel's in-flight map: begin, one call per entry, end.
@@ -180,6 +176,9 @@ void collector_expired(struct collector *c, bool connect_call);
 /* The kernel's counters, summed over CPUs, and its skipped program runs. */
 void collector_set_counters(struct collector *c, const __u64 *counters, __u64 missed);
 
+/* The DNS capture's counters: packets it copied (or tried to), and of which lost. */
+void collector_set_dns_counters(struct collector *c, __u64 produced, __u64 lost);
+
 /* Once per interval: per-second rates. */
 void collector_tick(struct collector *c, __u64 now_ns);
 
@@ -191,6 +190,19 @@ const struct dest *collector_next(const struct collector *c, const struct dest *
 
 /* Attempts in flight: for (p = collector_next_pending(c, NULL); p; p = ...) */
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev);
+
+/* Every destination together. */
+const struct dest *collector_total(const struct collector *c);
+
+/* Every lookup together. */
+const struct dns_stats *collector_dns_total(const struct collector *c);
+
+/* What happened to every event and every tracked entry. */
+const struct accounting *collector_accounting(const struct collector *c);
+
+/* What happened to every DNS packet; and the queries waiting for a response now. */
+const struct dns_track_stats *collector_dns_stats(const struct collector *c);
+size_t collector_dns_pending(const struct collector *c);
 
 /* Events lost in the kernel (ring buffer or map full). */
 __u64 accounting_dropped(const struct accounting *a);

@@ -353,17 +353,19 @@ static void snapshot_tables(struct snapshot *s, const struct collector *c)
 
 static void snapshot_totals(struct dashboard *db, const struct collector *c, __u64 now_ns)
 {
+	const struct dns_stats *dns = collector_dns_total(c);
+	const struct dest *total = collector_total(c);
 	struct snapshot *s = &db->snap;
 	double seconds = db->prev_ns ? (now_ns - db->prev_ns) / 1e9 : 0;
 	unsigned int i;
 
-	s->totals[T_ATTEMPTS] = c->total.attempts;
+	s->totals[T_ATTEMPTS] = total->attempts;
 	for (i = 0; i < OUTCOME__COUNT; i++)
-		s->totals[T_OUTCOME + i] = c->total.outcomes[i];
-	s->totals[T_SYNRETX] = c->total.syn_retransmits;
-	s->totals[T_DNS_OK] = c->dns_total.ok;
-	s->totals[T_DNS_FAILED] = dns_failed(&c->dns_total);
-	s->totals[T_DNS_UNANSWERED] = c->dns_total.unanswered;
+		s->totals[T_OUTCOME + i] = total->outcomes[i];
+	s->totals[T_SYNRETX] = total->syn_retransmits;
+	s->totals[T_DNS_OK] = dns->ok;
+	s->totals[T_DNS_FAILED] = dns_failed(dns);
+	s->totals[T_DNS_UNANSWERED] = dns->unanswered;
 	for (i = 0; i < T__COUNT; i++) {
 		__u64 delta = s->totals[i] - db->prev_totals[i];
 
@@ -371,9 +373,9 @@ static void snapshot_totals(struct dashboard *db, const struct collector *c, __u
 		db->prev_totals[i] = s->totals[i];
 	}
 	db->prev_ns = now_ns;
-	s->inflight = c->total.inflight;
-	s->stalled = c->total.stalled;
-	s->acct = c->acct;
+	s->inflight = total->inflight;
+	s->stalled = total->stalled;
+	s->acct = *collector_accounting(c);
 	s->mono_ns = now_ns;
 }
 

@@ -308,6 +308,11 @@ void dns_track_packet(struct dns_track *t, const struct dns_packet *p, lookup_fn
 		message_seen(t, p, &s, s.payload, s.payload_len, fn, ctx);
 }
 
+size_t dns_track_pending(const struct dns_track *t)
+{
+	return t->pending.len;
+}
+
 struct expire_ctx {
 	struct dns_track *t;
 	__u64 now;

@@ -96,6 +96,9 @@ void dns_track_free(struct dns_track *t);
 /* One captured packet; calls fn for each lookup it completes. */
 void dns_track_packet(struct dns_track *t, const struct dns_packet *p, lookup_fn fn, void *ctx);
 
+/* Queries waiting for a response. */
+size_t dns_track_pending(const struct dns_track *t);
+
 /* Queries pending longer than the timeout become unanswered lookups; stale cache entries go. */
 void dns_track_expire(struct dns_track *t, __u64 now_ns, lookup_fn fn, void *ctx);
 

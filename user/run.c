@@ -21,7 +21,7 @@
 
 struct session {
 	const struct config *cfg;
-	struct collector collector;
+	struct collector *collector;
 	struct tracer tracer;
 	struct dns_capture dns;
 	bool dns_on;
@@ -51,11 +51,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct session *s = ctx;
 	struct attempt a;
 
-	if (size < sizeof(struct conn_event)) {
-		s->collector.acct.malformed++;
-		return 0;
-	}
-	if (!collector_add_event(&s->collector, data, &a))
+	if (!collector_add_record(s->collector, data, size, &a))
 		return 0;
 	if (!s->quiet_text)
 		text_attempt(stdout, &a);
@@ -86,7 +82,7 @@ static void on_dns_packet(const struct dns_packet *p, void *ctx)
 {
 	struct session *s = ctx;
 
-	collector_add_dns_packet(&s->collector, p, on_lookup, s);
+	collector_add_dns_packet(s->collector, p, on_lookup, s);
 }
 
 static int outputs_open(struct session *s)
@@ -124,10 +120,14 @@ static void outputs_close(struct session *s)
 
 static int refresh_dns(struct session *s)
 {
-	struct accounting *acct = &s->collector.acct;
+	__u64 produced, lost;
+	int err;
 
-	collector_expire_dns(&s->collector, mono_now_ns(), on_lookup, s);
-	return dns_capture_counters(&s->dns, &acct->dns_produced, &acct->dns_lost);
+	collector_expire_dns(s->collector, mono_now_ns(), on_lookup, s);
+	err = dns_capture_counters(&s->dns, &produced, &lost);
+	if (!err)
+		collector_set_dns_counters(s->collector, produced, lost);
+	return err;
 }
 
 /* Counters, and entries gone stale: every SLOW_PERIOD_MS is enough. */
@@ -136,11 +136,11 @@ static int refresh_slow(struct session *s)
 	__u64 ttl_ns = s->cfg->inflight_ttl_ms * NSEC_PER_MSEC, counters[COUNTER__COUNT];
 	int err;
 
-	err = tracer_expire_calls(&s->tracer, &s->collector, ttl_ns);
+	err = tracer_expire_calls(&s->tracer, s->collector, ttl_ns);
 	if (!err)
 		err = tracer_counters(&s->tracer, counters);
 	if (!err)
-		collector_set_counters(&s->collector, counters, tracer_missed(&s->tracer));
+		collector_set_counters(s->collector, counters, tracer_missed(&s->tracer));
 	if (!err && s->dns_on)
 		err = refresh_dns(s);
 	return err;
@@ -157,8 +157,8 @@ static int refresh(struct session *s, bool now_all)
 	int err = 0;
 
 	if (now_all || now >= s->next_scan_ns) {
-		err = tracer_scan(&s->tracer, &s->collector,
-				  s->cfg->inflight_ttl_ms * NSEC_PER_MSEC, on_stall, s);
+		err = tracer_scan(&s->tracer, s->collector, s->cfg->inflight_ttl_ms * NSEC_PER_MSEC,
+				  on_stall, s);
 		s->next_scan_ns = now + s->scan_period_ns;
 	}
 	if (!err && (now_all || now >= s->next_slow_ns)) {
@@ -170,11 +170,11 @@ static int refresh(struct session *s, bool now_all)
 
 static void tick(struct session *s, __u64 now)
 {
-	collector_tick(&s->collector, now);
+	collector_tick(s->collector, now);
 	if (s->summary_csv)
-		csv_summary_rows(s->summary_csv, &s->collector, wall_of_mono(now));
+		csv_summary_rows(s->summary_csv, s->collector, wall_of_mono(now));
 	if (s->dash)
-		dashboard_draw(s->dash, &s->collector, now);
+		dashboard_draw(s->dash, s->collector, now);
 	if (s->cfg->iterations && ++s->refreshes >= s->cfg->iterations)
 		stop_requested = 1;
 	s->next_tick_ns = now + s->cfg->interval_ms * NSEC_PER_MSEC;
@@ -204,7 +204,7 @@ static int wait_and_read(struct session *s)
 
 	if (poll(fds, sizeof(fds) / sizeof(fds[0]), POLL_MS) < 0 && errno != EINTR)
 		return -errno;
-	if (s->dash && !dashboard_keys(s->dash, &s->collector))
+	if (s->dash && !dashboard_keys(s->dash, s->collector))
 		stop_requested = 1;
 	return read_all(s);
 }
@@ -241,13 +241,13 @@ static int finish(struct session *s)
 
 	if (!err)
 		err = refresh(s, true);
-	collector_tick(&s->collector, mono_now_ns());
+	collector_tick(s->collector, mono_now_ns());
 	if (s->summary_csv)
-		csv_summary_rows(s->summary_csv, &s->collector, wall_now_ns());
-	summary_print(stdout, &s->collector);
-	accounting_print(stdout, &s->collector.acct);
+		csv_summary_rows(s->summary_csv, s->collector, wall_now_ns());
+	summary_print(stdout, s->collector);
+	accounting_print(stdout, collector_accounting(s->collector));
 	if (s->dns_on)
-		dns_accounting_print(stdout, &s->collector);
+		dns_accounting_print(stdout, s->collector);
 	return err;
 }
 
@@ -305,10 +305,12 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	int err;
 
 	/* Tables first: the tracer feeds them as soon as it is attached. */
-	err = collector_init(&s.collector, cfg->stall_ms * NSEC_PER_MSEC,
-			     cfg->dns_timeout_ms * NSEC_PER_MSEC);
-	if (err)
+	s.collector =
+		collector_new(cfg->stall_ms * NSEC_PER_MSEC, cfg->dns_timeout_ms * NSEC_PER_MSEC);
+	if (!s.collector) {
+		err = -ENOMEM;
 		goto out;
+	}
 	err = outputs_open(&s);
 	if (err)
 		goto out_close_outputs;
@@ -345,7 +347,7 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	tracer_destroy(&s.tracer);
 out_close_outputs:
 	outputs_close(&s);
-	collector_free(&s.collector);
+	collector_destroy(s.collector);
 out:
 	return err ? 1 : 0;
 }

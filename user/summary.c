@@ -60,7 +60,7 @@ void summary_print(FILE *f, const struct collector *c)
 			endpoint_fmt(name, sizeof(name), d->key.family, d->key.addr, d->key.port);
 		dest_row(f, name, d, dest_verdict(d));
 	}
-	dest_row(f, "TOTAL", &c->total, "");
+	dest_row(f, "TOTAL", collector_total(c), "");
 }
 
 void accounting_print(FILE *f, const struct accounting *a)
@@ -114,17 +114,19 @@ static const char *drop_name(unsigned int i)
 
 void dns_accounting_print(FILE *f, const struct collector *c)
 {
-	const struct dns_track_stats *s = &c->dns.stats;
+	const struct dns_track_stats *s = collector_dns_stats(c);
+	const struct accounting *a = collector_accounting(c);
 	bool first = true;
 
 	fprintf(f,
 		"dns: packets produced %llu, delivered %llu, lost %llu; queries %llu, responses "
 		"%llu, lookups %llu (unanswered %llu), pending at exit %zu, retransmitted queries "
 		"%llu, cache entries expired %llu; not used: ",
-		(unsigned long long)c->acct.dns_produced, (unsigned long long)s->packets,
-		(unsigned long long)c->acct.dns_lost, (unsigned long long)s->queries,
-		(unsigned long long)s->responses, (unsigned long long)c->dns_total.lookups,
-		(unsigned long long)s->unanswered, c->dns.pending.len,
+		(unsigned long long)a->dns_produced, (unsigned long long)s->packets,
+		(unsigned long long)a->dns_lost, (unsigned long long)s->queries,
+		(unsigned long long)s->responses,
+		(unsigned long long)collector_dns_total(c)->lookups,
+		(unsigned long long)s->unanswered, collector_dns_pending(c),
 		(unsigned long long)s->retransmits, (unsigned long long)s->cache_expired);
 	reasons_print(f, s->packet_errors, DNS_PACKET__COUNT, packet_error_name, &first);
 	reasons_print(f, s->parse_errors, DNS_ERR__COUNT, parse_error_name, &first);

@@ -74,7 +74,7 @@ static void on_snapshot(const struct collector *c, __u64 wall_ns, void *ctx)
 static void produce(struct outputs *o)
 {
 	struct scenario_sink sink = { on_attempt, on_stall, on_lookup, on_snapshot, o };
-	struct collector c;
+	struct collector *c;
 	int i;
 
 	for (i = 0; i < OUT__COUNT; i++) {
@@ -85,12 +85,13 @@ static void produce(struct outputs *o)
 	csv_attempt_header(o->f[OUT_ATTEMPTS_CSV]);
 	csv_summary_header(o->f[OUT_SUMMARY_CSV]);
 	csv_lookup_header(o->f[OUT_DNS_CSV]);
-	assert_int_equal(collector_init(&c, SCENARIO_STALL_NS, SCENARIO_DNS_TIMEOUT_NS), 0);
-	scenario_run(&c, &sink);
-	summary_print(o->f[OUT_SUMMARY], &c);
-	accounting_print(o->f[OUT_SUMMARY], &c.acct);
-	dns_accounting_print(o->f[OUT_SUMMARY], &c);
-	collector_free(&c);
+	c = collector_new(SCENARIO_STALL_NS, SCENARIO_DNS_TIMEOUT_NS);
+	assert_non_null(c);
+	scenario_run(c, &sink);
+	summary_print(o->f[OUT_SUMMARY], c);
+	accounting_print(o->f[OUT_SUMMARY], collector_accounting(c));
+	dns_accounting_print(o->f[OUT_SUMMARY], c);
+	collector_destroy(c);
 	for (i = 0; i < OUT__COUNT; i++)
 		fclose(o->f[i]);
 }

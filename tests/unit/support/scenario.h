@@ -25,7 +25,7 @@ struct scenario_sink {
 	void *ctx;
 };
 
-/* Fix the clocks and the time zone, then feed the run to c (initialised by the caller). */
+/* Fix the clocks and the time zone, then feed the run to c (made with the times above). */
 void scenario_run(struct collector *c, const struct scenario_sink *sink);
 
 #endif
