@@ -46,6 +46,7 @@ static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout
 	int err;
 
 	c->stall_ns = stall_ns;
+	c->total.host_wide = true;
 	err = table_init(&c->dests, sizeof(struct dest_key), sizeof(struct dest_entry));
 	if (err)
 		return err;

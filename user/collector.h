@@ -62,6 +62,7 @@ struct dest {
 	struct dest_key key;
 	char host[HOST_LEN];	     /* name that resolved to this address; "" if unknown */
 	const struct dns_stats *dns; /* lookups of host; NULL if unknown */
+	bool host_wide;		     /* not a destination: every destination together */
 	__u64 attempts;
 	__u64 outcomes[OUTCOME__COUNT];
 	__u64 syn_retransmits;	/* SYN retransmissions of this destination's attempts */

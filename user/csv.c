@@ -4,8 +4,8 @@
 #include <inttypes.h>
 #include <string.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include "clock.h"
+#include "columns.h"
 #include "csv.h"
 #include "format.h"
 
@@ -77,11 +77,6 @@ static void header(FILE *f, const char *const *names)
 	row_end(&r);
 }
 
-static const char *family_name(unsigned int family)
-{
-	return family == AF_INET6 ? "ipv6" : "ipv4";
-}
-
 void csv_attempt_header(FILE *f)
 {
 	static const char *const names[] = {
@@ -127,103 +122,62 @@ void csv_attempt_row(FILE *f, const struct attempt *a)
 	row_end(&r);
 }
 
+/* The summary's columns: snapshot_ts, then the table's CSV columns in table order. */
 void csv_summary_header(FILE *f)
 {
-	static const char *const names[] = {
-		"snapshot_ts",
-		"family",
-		"daddr",
-		"dport",
-		"attempts",
-		"established",
-		"refused",
-		"timeout",
-		"unreachable",
-		"aborted",
-		"local_error",
-		"syn_retransmits",
-		"retried_attempts",
-		"p50_us",
-		"p90_us",
-		"p99_us",
-		"max_us",
-		"inflight",
-		"stalled",
-		"open",
-		"open_peak",
-		"connects_per_s",
-		"host",
-		"dns_lookups",
-		"dns_ok",
-		"dns_failed",
-		"dns_unanswered",
-		"dns_p50_us",
-		"dns_p99_us",
-		"verdict",
-		NULL,
-	};
-
-	header(f, names);
-}
-
-/* The DNS columns of a destination: its name's lookups, empty when unknown. */
-static void dns_cells(struct row *r, const struct dns_stats *s)
-{
-	int i;
-
-	if (!s) {
-		for (i = 0; i < 6; i++)
-			cell(r, "");
-		return;
-	}
-	cell_u64(r, s->lookups);
-	cell_u64(r, s->ok);
-	cell_u64(r, dns_failed(s));
-	cell_u64(r, s->unanswered);
-	cell_u64(r, hist_percentile(&s->latency_us, 0.50));
-	cell_u64(r, hist_percentile(&s->latency_us, 0.99));
-}
-
-static void summary_row(FILE *f, const struct dest *d, const char *snapshot)
-{
-	char buf[ADDR_STRLEN];
+	enum column_id order[COL__COUNT];
+	size_t n = columns_of(OUTPUT_CSV, order), i;
 	struct row r = { f, 0 };
-	int i;
+
+	cell(&r, "snapshot_ts");
+	for (i = 0; i < n; i++)
+		cell(&r, columns[order[i]].csv);
+	row_end(&r);
+}
+
+/* A value as the CSV has it: unknown ones empty, numbers without units. */
+static void value_cell(struct row *r, const struct column *col, const struct cell *v)
+{
+	char buf[32];
+
+	if (v->state == CELL_UNKNOWN) {
+		cell(r, "");
+	} else if (column_is_text(col)) {
+		cell(r, v->text);
+	} else if (col->format == FORMAT_RATE || col->format == FORMAT_PERCENT) {
+		snprintf(buf, sizeof(buf), "%.1f", v->num);
+		cell(r, buf);
+	} else {
+		cell_u64(r, (__u64)v->num);
+	}
+}
+
+static void summary_row(FILE *f, const enum column_id *order, size_t n, const struct dest *d,
+			const char *snapshot)
+{
+	char buf[COLUMN_TEXT_LEN];
+	struct row r = { f, 0 };
+	struct cell v;
+	size_t i;
 
 	cell(&r, snapshot);
-	cell(&r, dest_is_name_only(d) ? "" : family_name(d->key.family));
-	cell(&r,
-	     dest_is_name_only(d) ? "" : addr_fmt(buf, sizeof(buf), d->key.family, d->key.addr));
-	cell_u64(&r, d->key.port);
-	cell_u64(&r, d->attempts);
-	for (i = 0; i < OUTCOME__COUNT; i++)
-		cell_u64(&r, d->outcomes[i]);
-	cell_u64(&r, d->syn_retransmits);
-	cell_u64(&r, d->retried_attempts);
-	cell_u64(&r, hist_percentile(&d->latency_us, 0.50));
-	cell_u64(&r, hist_percentile(&d->latency_us, 0.90));
-	cell_u64(&r, hist_percentile(&d->latency_us, 0.99));
-	cell_u64(&r, d->latency_us.max);
-	cell_u64(&r, d->inflight);
-	cell_u64(&r, d->stalled);
-	cell_u64(&r, d->open);
-	cell_u64(&r, d->open_peak);
-	snprintf(buf, sizeof(buf), "%.1f", d->connects_per_s);
-	cell(&r, buf);
-	cell(&r, d->host);
-	dns_cells(&r, d->dns);
-	cell(&r, dest_verdict(d));
+	for (i = 0; i < n; i++) {
+		column_value(order[i], d, &v, buf);
+		value_cell(&r, &columns[order[i]], &v);
+	}
 	row_end(&r);
 }
 
 void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns)
 {
+	enum column_id order[COL__COUNT];
+	size_t n = columns_of(OUTPUT_CSV, order);
 	char snapshot[TIME_STRLEN];
 	const struct dest *d;
 
 	time_iso_fmt(snapshot, sizeof(snapshot), snapshot_wall_ns);
 	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
-		summary_row(f, d, snapshot);
+		summary_row(f, order, n, d, snapshot);
 }
 
 void csv_lookup_header(FILE *f)

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 #include "clock.h"
+#include "columns.h"
 #include "dashboard.h"
 #include "dashboard_fmt.h"
 #include "format.h"
@@ -23,68 +24,11 @@
 
 #define FILTER_LEN   64
 #define HEADER_LINES 7 /* identity, totals (3), DNS, events, status */
-#define HOST_MIN     8
-#define ADDR_MIN     12
 #define KEY_ESC	     27
 #define KEY_CTRL_L   12
 #define KEY_CTRL_U   21
 #define KEY_DEL	     127
-#define VERDICT_LEN  40
 #define BAR_MAX	     40 /* columns of the longest distribution bar */
-
-/* The table's columns, left to right. */
-enum col {
-	COL_HOST,
-	COL_ADDR,
-	COL_VERDICT,
-	COL_ATTEMPTS,
-	COL_ESTAB,
-	COL_FAIL,
-	COL_TIMEOUT,
-	COL_REFUSED,
-	COL_OTHER,
-	COL_RETX,
-	COL_INFLIGHT,
-	COL_OPEN,
-	COL_PEAK,
-	COL_P50,
-	COL_P99,
-	COL_DNS_OK,
-	COL_DNS_FAIL,
-	COL__COUNT,
-};
-
-enum col_kind { COL_TEXT, COL_COUNT, COL_LATENCY };
-
-struct column {
-	const char *title;
-	const char *name; /* in the status line: "sort: failures" */
-	int width;	  /* text columns: the most they take */
-	int drop;	  /* narrow screens drop columns in this order; 0: never */
-	enum col_kind kind;
-	enum term_color nonzero; /* colour of a non-zero count */
-};
-
-static const struct column columns[COL__COUNT] = {
-	[COL_HOST] = { "HOST", "host", 40, 0, COL_TEXT, TERM_PLAIN },
-	[COL_ADDR] = { "ADDRESS", "address", 28, 0, COL_TEXT, TERM_PLAIN },
-	[COL_VERDICT] = { "VERDICT", "verdict", 22, 0, COL_TEXT, TERM_PLAIN },
-	[COL_ATTEMPTS] = { "ATTEMPTS", "attempts", 8, 0, COL_COUNT, TERM_PLAIN },
-	[COL_ESTAB] = { "ESTAB", "established", 6, 8, COL_COUNT, TERM_OK },
-	[COL_FAIL] = { "FAIL", "failures", 6, 0, COL_COUNT, TERM_FAIL },
-	[COL_TIMEOUT] = { "TIMEOUT", "timeouts", 7, 12, COL_COUNT, TERM_FAIL },
-	[COL_REFUSED] = { "REFUSED", "refused", 7, 11, COL_COUNT, TERM_FAIL },
-	[COL_OTHER] = { "OTHER", "other failures", 6, 7, COL_COUNT, TERM_FAIL },
-	[COL_RETX] = { "SYNRETX", "SYN retransmits", 7, 9, COL_COUNT, TERM_WARN },
-	[COL_INFLIGHT] = { "INFL", "in flight", 5, 6, COL_COUNT, TERM_PLAIN },
-	[COL_OPEN] = { "OPEN", "open", 5, 3, COL_COUNT, TERM_PLAIN },
-	[COL_PEAK] = { "PEAK", "open peak", 5, 1, COL_COUNT, TERM_PLAIN },
-	[COL_P50] = { "P50", "p50 latency", 6, 4, COL_LATENCY, TERM_PLAIN },
-	[COL_P99] = { "P99", "p99 latency", 6, 10, COL_LATENCY, TERM_PLAIN },
-	[COL_DNS_OK] = { "DNSOK", "DNS ok", 5, 2, COL_COUNT, TERM_PLAIN },
-	[COL_DNS_FAIL] = { "DNSFAIL", "DNS failed", 7, 5, COL_COUNT, TERM_FAIL },
-};
-#define DROP_MAX 12
 
 /* Totals in the header, with a rate each. */
 enum total {
@@ -98,21 +42,13 @@ enum total {
 };
 
 /*
- * One destination as of the snapshot.  Nothing points into the collector:
- * its tables change (and rows go) between snapshots.
+ * One destination as of the snapshot: every column's cell.  Nothing points
+ * into the collector: its tables change (and rows go) between snapshots.
  */
 struct row {
 	struct dest_key key;
-	const char *host; /* in the snapshot's names, or addr when the name is unknown */
-	size_t host_off;  /* where, while the snapshot is taken */
-	char verdict[VERDICT_LEN];
-	char addr[ADDR_STRLEN];
-	char endpoint[ENDPOINT_STRLEN];
-	__u64 num[COL__COUNT]; /* counts, and latencies in us */
-	bool has_latency;
-	bool has_dns;
-	bool stalling;
-	bool name_only; /* a name whose lookups failed, with no address */
+	struct cell cells[COL__COUNT]; /* text in the snapshot's names; "-" when unknown */
+	size_t text_off[COL__COUNT];   /* where, while the snapshot is taken */
 };
 
 /* A connect pending past --stall-ms. */
@@ -139,7 +75,7 @@ struct snapshot {
 	size_t n_rows, cap_rows;
 	struct stall *stalls; /* oldest first */
 	size_t n_stalls, cap_stalls;
-	char *names; /* host names, each ending in '\0'; offset 0 is none */
+	char *names; /* host names and other text, each ending in '\0'; offset 0 is "" */
 	size_t names_len, names_cap;
 };
 
@@ -152,8 +88,10 @@ struct dashboard {
 	size_t sel, top;	 /* selected view row, first row on screen */
 	struct dest_key sel_key; /* the selection follows its destination */
 	bool has_sel;
-	int page; /* table rows on screen at the last draw */
-	enum col sort;
+	int page;			  /* table rows on screen at the last draw */
+	enum column_id order[COL__COUNT]; /* the table's columns, left to right */
+	size_t n_cols;
+	enum column_id sort;
 	bool reverse;
 	char filter[FILTER_LEN];
 	bool editing; /* typing the filter */
@@ -241,39 +179,18 @@ static size_t name_add(struct snapshot *s, const char *name)
 
 static void row_fill(struct snapshot *s, struct row *r, const struct dest *d)
 {
-	const struct dest_key *k = &d->key;
+	char buf[COLUMN_TEXT_LEN];
+	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
-	r->key = *k;
-	r->host_off = name_add(s, d->host);
-	snprintf(r->verdict, sizeof(r->verdict), "%s", dest_verdict(d));
-	r->name_only = dest_is_name_only(d);
-	if (r->name_only) {
-		snprintf(r->endpoint, sizeof(r->endpoint), "-");
-	} else {
-		addr_fmt(r->addr, sizeof(r->addr), k->family, k->addr);
-		endpoint_fmt(r->endpoint, sizeof(r->endpoint), k->family, k->addr, k->port);
+	r->key = d->key;
+	for (i = 0; i < COL__COUNT; i++) {
+		struct cell *v = &r->cells[i];
+
+		column_value(i, d, v, buf);
+		if (column_is_text(&columns[i]))
+			r->text_off[i] = name_add(s, v->state == CELL_UNKNOWN ? "-" : v->text);
 	}
-	r->num[COL_ATTEMPTS] = d->attempts;
-	r->num[COL_ESTAB] = d->outcomes[OUTCOME_ESTABLISHED];
-	r->num[COL_FAIL] = dest_failures(d);
-	r->num[COL_TIMEOUT] = d->outcomes[OUTCOME_TIMEOUT];
-	r->num[COL_REFUSED] = d->outcomes[OUTCOME_REFUSED];
-	r->num[COL_OTHER] = d->outcomes[OUTCOME_UNREACHABLE] + d->outcomes[OUTCOME_ABORTED] +
-			    d->outcomes[OUTCOME_LOCAL_ERROR];
-	r->num[COL_RETX] = d->syn_retransmits;
-	r->num[COL_INFLIGHT] = d->inflight;
-	r->num[COL_OPEN] = d->open;
-	r->num[COL_PEAK] = d->open_peak;
-	r->has_latency = d->latency_us.count > 0;
-	r->num[COL_P50] = hist_percentile(&d->latency_us, 0.50);
-	r->num[COL_P99] = hist_percentile(&d->latency_us, 0.99);
-	r->has_dns = d->dns != NULL;
-	if (d->dns) {
-		r->num[COL_DNS_OK] = d->dns->ok;
-		r->num[COL_DNS_FAIL] = dns_failed(d->dns) + d->dns->unanswered;
-	}
-	r->stalling = d->stalled > 0;
 }
 
 static void snapshot_rows(struct snapshot *s, const struct collector *c)
@@ -339,13 +256,18 @@ static void snapshot_tables(struct snapshot *s, const struct collector *c)
 {
 	size_t i;
 
-	s->names_len = 1; /* offset 0: no name */
+	s->names_len = 1; /* offset 0: "" */
+	if (!reserve((void **)&s->names, &s->names_cap, 1, 1))
+		s->names[0] = '\0';
 	snapshot_rows(s, c);
 	snapshot_stalls(s, c);
 	for (i = 0; i < s->n_rows; i++) {
 		struct row *r = &s->rows[i];
+		unsigned int j;
 
-		r->host = r->host_off ? s->names + r->host_off : r->addr;
+		for (j = 0; j < COL__COUNT; j++)
+			if (column_is_text(&columns[j]))
+				r->cells[j].text = s->names ? s->names + r->text_off[j] : "";
 	}
 	for (i = 0; i < s->n_stalls; i++)
 		s->stalls[i].host = s->stalls[i].host_off ? s->names + s->stalls[i].host_off : "";
@@ -381,10 +303,18 @@ static void snapshot_totals(struct dashboard *db, const struct collector *c, __u
 
 /* --- the view: filter, sort, selection ------------------------------------ */
 
-static bool row_matches(const struct row *r, const char *filter)
+/* The filter looks for its text in the table's text columns. */
+static bool row_matches(const struct dashboard *db, const struct row *r)
 {
-	return text_contains(r->host, filter) || text_contains(r->endpoint, filter) ||
-	       text_contains(r->verdict, filter);
+	size_t i;
+
+	for (i = 0; i < db->n_cols; i++) {
+		const struct column *col = &columns[db->order[i]];
+
+		if (column_is_text(col) && text_contains(r->cells[db->order[i]].text, db->filter))
+			return true;
+	}
+	return false;
 }
 
 static int key_cmp(const struct dest_key *a, const struct dest_key *b)
@@ -399,17 +329,17 @@ static int key_cmp(const struct dest_key *a, const struct dest_key *b)
 	return a->port < b->port ? -1 : a->port > b->port;
 }
 
-static int col_cmp(const struct row *a, const struct row *b, enum col col)
+static int col_cmp(const struct row *a, const struct row *b, enum column_id col)
 {
-	switch (col) {
-	case COL_HOST:
-		return strcasecmp(a->host, b->host);
-	case COL_ADDR:
+	const struct cell *x = &a->cells[col], *y = &b->cells[col];
+
+	switch (columns[col].format) {
+	case FORMAT_ENDPOINT:
 		return key_cmp(&a->key, &b->key);
-	case COL_VERDICT:
-		return strcmp(a->verdict, b->verdict);
+	case FORMAT_TEXT:
+		return strcasecmp(x->text, y->text);
 	default:
-		return a->num[col] < b->num[col] ? -1 : a->num[col] > b->num[col];
+		return x->num < y->num ? -1 : x->num > y->num;
 	}
 }
 
@@ -420,13 +350,13 @@ static int row_cmp(const void *pa, const void *pb, void *arg)
 	const struct dashboard *db = arg;
 	int r = col_cmp(a, b, db->sort);
 
-	if (columns[db->sort].kind != COL_TEXT)
+	if (!column_is_text(&columns[db->sort]))
 		r = -r;
 	if (db->reverse)
 		r = -r;
 	if (!r)
 		r = -col_cmp(a, b, COL_ATTEMPTS);
-	return r ? r : col_cmp(a, b, COL_ADDR);
+	return r ? r : col_cmp(a, b, COL_DESTINATION);
 }
 
 static void select_index(struct dashboard *db, long i)
@@ -450,7 +380,7 @@ static void view_rebuild(struct dashboard *db)
 	if (reserve((void **)&db->view, &db->cap_view, db->snap.n_rows, sizeof(*db->view)))
 		return;
 	for (i = 0; i < db->snap.n_rows; i++)
-		if (row_matches(&db->snap.rows[i], db->filter))
+		if (row_matches(db, &db->snap.rows[i]))
 			db->view[db->n_view++] = &db->snap.rows[i];
 	if (db->n_view > 1)
 		qsort_r(db->view, db->n_view, sizeof(*db->view), row_cmp, db);
@@ -567,8 +497,8 @@ static void status_line(const struct dashboard *db, int y)
 
 	x = putf(y, 0, A_BOLD, "DESTINATIONS");
 	x = putf(y, x, 0, " %zu of %zu  sort: %s, %s first", db->n_view, db->snap.n_rows,
-		 columns[db->sort].name,
-		 (columns[db->sort].kind == COL_TEXT) != db->reverse ? "lowest" : "highest");
+		 columns[db->sort].dash.name,
+		 column_is_text(&columns[db->sort]) != db->reverse ? "lowest" : "highest");
 	if (db->filter[0])
 		putf(y, x, A_BOLD, "  filter: %s", db->filter);
 }
@@ -584,65 +514,61 @@ static int header_draw(const struct dashboard *db)
 
 /* --- the destinations table ------------------------------------------------- */
 
+/* Where each of the table's columns goes, by its place in db->order. */
 struct layout {
-	int x[COL__COUNT]; /* -1: hidden */
+	int x[COL__COUNT]; /* -1: dropped */
 	int w[COL__COUNT];
 };
 
-static const char *row_text(const struct row *r, enum col col)
+/* A text column is as wide as its longest cell, within its limit. */
+static int text_width(const struct dashboard *db, enum column_id id)
 {
-	switch (col) {
-	case COL_HOST:
-		return r->host;
-	case COL_ADDR:
-		return r->endpoint;
-	default:
-		return r->verdict;
-	}
-}
-
-/* A text column is as wide as its longest cell, within its limits. */
-static int text_width(const struct dashboard *db, enum col col)
-{
-	int w = strlen(columns[col].title);
+	int w = strlen(columns[id].dash.title);
 	size_t i;
 
 	for (i = 0; i < db->n_view; i++) {
-		int n = strlen(row_text(db->view[i], col));
+		int n = strlen(db->view[i]->cells[id].text);
 
 		if (n > w)
 			w = n;
 	}
-	return w < columns[col].width ? w : columns[col].width;
+	return w < columns[id].dash.width ? w : columns[id].dash.width;
 }
 
-/* Columns that do not fit are dropped in their drop order; then host and address shrink. */
+/* Columns that do not fit are dropped in their drop order; then text shrinks, left first. */
 static void layout_make(const struct dashboard *db, struct layout *l)
 {
-	int i, drop, need = 0, x = 0, cut;
+	int drop, need = 0, x = 0, cut, drops = 0;
+	size_t i;
 
-	for (i = 0; i < COL__COUNT; i++) {
-		l->w[i] = columns[i].kind == COL_TEXT ? text_width(db, i) : columns[i].width;
+	for (i = 0; i < db->n_cols; i++) {
+		const struct column *col = &columns[db->order[i]];
+
+		l->w[i] = column_is_text(col) ? text_width(db, db->order[i]) : col->dash.width;
 		l->x[i] = 0;
 		need += l->w[i] + 1;
+		drops = col->dash.drop > drops ? col->dash.drop : drops;
 	}
-	for (drop = 1; need > COLS && drop <= DROP_MAX; drop++) {
-		for (i = 0; i < COL__COUNT; i++) {
-			if (columns[i].drop == drop) {
+	for (drop = 1; need > COLS && drop <= drops; drop++) {
+		for (i = 0; i < db->n_cols; i++) {
+			if (columns[db->order[i]].dash.drop == drop) {
 				l->x[i] = -1;
 				need -= l->w[i] + 1;
 			}
 		}
 	}
-	cut = need - COLS < l->w[COL_HOST] - HOST_MIN ? need - COLS : l->w[COL_HOST] - HOST_MIN;
-	if (cut > 0) {
-		l->w[COL_HOST] -= cut;
-		need -= cut;
+	for (i = 0; i < db->n_cols; i++) {
+		int room = l->w[i] - columns[db->order[i]].dash.min;
+
+		if (l->x[i] < 0 || !columns[db->order[i]].dash.min)
+			continue;
+		cut = need - COLS < room ? need - COLS : room;
+		if (cut > 0) {
+			l->w[i] -= cut;
+			need -= cut;
+		}
 	}
-	cut = need - COLS < l->w[COL_ADDR] - ADDR_MIN ? need - COLS : l->w[COL_ADDR] - ADDR_MIN;
-	if (cut > 0)
-		l->w[COL_ADDR] -= cut;
-	for (i = 0; i < COL__COUNT; i++) {
+	for (i = 0; i < db->n_cols; i++) {
 		if (l->x[i] < 0)
 			continue;
 		l->x[i] = x;
@@ -650,68 +576,80 @@ static void layout_make(const struct dashboard *db, struct layout *l)
 	}
 }
 
-static const char *cell_text(char *buf, size_t len, const struct row *r, enum col col, int w)
+/* Unknown values, and latencies of no handshake, are "-". */
+static const char *cell_text(char *buf, size_t len, const struct row *r, enum column_id id, int w)
 {
+	const struct cell *v = &r->cells[id];
 	const struct dest_key *k = &r->key;
 
-	switch (col) {
-	case COL_HOST:
-	case COL_VERDICT:
-		return fit_fmt(buf, len, row_text(r, col), w);
-	case COL_ADDR:
-		if (r->name_only)
+	if (v->state != CELL_VALUE && !column_is_text(&columns[id]))
+		return "-";
+	switch (columns[id].format) {
+	case FORMAT_TEXT:
+		return fit_fmt(buf, len, v->text, w);
+	case FORMAT_ENDPOINT:
+		if (v->state == CELL_UNKNOWN)
 			return "-";
 		return endpoint_fit(buf, len, k->family, k->addr, k->port, w);
-	case COL_P50:
-	case COL_P99:
-		return r->has_latency ? latency_fmt(buf, len, r->num[col]) : "-";
-	case COL_DNS_OK:
-	case COL_DNS_FAIL:
-		if (!r->has_dns)
-			return "-";
-		return num_fit(buf, len, r->num[col], w);
+	case FORMAT_DURATION:
+		return latency_fmt(buf, len, (__u64)v->num);
+	case FORMAT_RATE:
+	case FORMAT_PERCENT:
+		return rate_fit(buf, len, v->num, w);
 	default:
-		return num_fit(buf, len, r->num[col], w);
+		return num_fit(buf, len, (__u64)v->num, w);
 	}
 }
 
-static int cell_attr(const struct row *r, enum col col)
+static int cell_attr(const struct row *r, enum column_id id)
 {
-	if (col == COL_VERDICT)
-		return verdict_attr(r->verdict);
-	if (col == COL_INFLIGHT)
-		return r->stalling ? term_attr(TERM_WARN) : 0;
-	return columns[col].kind == COL_COUNT ? nonzero_attr(r->num[col], columns[col].nonzero) : 0;
+	const struct column *col = &columns[id];
+
+	switch (col->dash.paint) {
+	case PAINT_VERDICT:
+		return verdict_attr(r->cells[id].text);
+	case PAINT_STALLING:
+		return r->cells[COL_STALLED].num ? term_attr(TERM_WARN) : 0;
+	case PAINT_NONZERO:
+		return nonzero_attr(r->cells[id].num, col->dash.color);
+	default:
+		return 0;
+	}
 }
 
-static void row_draw(const struct layout *l, const struct row *r, int y, bool selected)
+static void row_draw(const struct dashboard *db, const struct layout *l, const struct row *r, int y,
+		     bool selected)
 {
-	int base = selected ? A_REVERSE : 0, i;
+	int base = selected ? A_REVERSE : 0;
 	char buf[HOST_LEN];
+	size_t i;
 
 	if (selected)
 		bar_line(y);
-	for (i = 0; i < COL__COUNT; i++) {
+	for (i = 0; i < db->n_cols; i++) {
+		enum column_id id = db->order[i];
+
 		if (l->x[i] < 0)
 			continue;
-		putf(y, l->x[i], base | cell_attr(r, i),
-		     columns[i].kind == COL_TEXT ? "%-*s" : "%*s", l->w[i],
-		     cell_text(buf, sizeof(buf), r, i, l->w[i]));
+		putf(y, l->x[i], base | cell_attr(r, id),
+		     column_is_text(&columns[id]) ? "%-*s" : "%*s", l->w[i],
+		     cell_text(buf, sizeof(buf), r, id, l->w[i]));
 	}
 }
 
 /* The titles in reverse video; the sort column stands out in bold, not reversed. */
 static void heading_draw(const struct dashboard *db, const struct layout *l, int y)
 {
-	int i;
+	size_t i;
 
 	bar_line(y);
-	for (i = 0; i < COL__COUNT; i++) {
-		int attr = i == (int)db->sort ? A_BOLD | A_UNDERLINE : A_REVERSE;
+	for (i = 0; i < db->n_cols; i++) {
+		const struct column *col = &columns[db->order[i]];
+		int attr = db->order[i] == db->sort ? A_BOLD | A_UNDERLINE : A_REVERSE;
 
 		if (l->x[i] >= 0)
-			putf(y, l->x[i], attr, columns[i].kind == COL_TEXT ? "%-*s" : "%*s",
-			     l->w[i], columns[i].title);
+			putf(y, l->x[i], attr, column_is_text(col) ? "%-*s" : "%*s", l->w[i],
+			     col->dash.title);
 	}
 }
 
@@ -740,7 +678,7 @@ static void table_draw(struct dashboard *db, int y, int h)
 	db->page = h - 1;
 	scroll_fix(db);
 	for (i = 0; i < (size_t)db->page && db->top + i < db->n_view; i++)
-		row_draw(&l, db->view[db->top + i], y + 1 + i, db->top + i == db->sel);
+		row_draw(db, &l, db->view[db->top + i], y + 1 + i, db->top + i == db->sel);
 	if (!db->n_view)
 		putf(y + 1, 1, 0, "%s",
 		     db->snap.n_rows ? "no destination matches the filter"
@@ -1123,9 +1061,14 @@ static bool move_key(struct dashboard *db, const struct collector *c, int key)
 	return true;
 }
 
+/* Sort by the column step places to the right of the sort column (left if negative). */
 static void sort_step(struct dashboard *db, int step)
 {
-	db->sort = (db->sort + COL__COUNT + step) % COL__COUNT;
+	size_t i = 0;
+
+	while (i < db->n_cols && db->order[i] != db->sort)
+		i++;
+	db->sort = db->order[(i + db->n_cols + step) % db->n_cols];
 	view_rebuild(db);
 }
 
@@ -1233,7 +1176,8 @@ struct dashboard *dashboard_open(const struct config *cfg, const char *mode)
 	db->interval_ms = cfg->interval_ms;
 	db->stall_ms = cfg->stall_ms;
 	db->utf8 = term_utf8();
-	db->sort = COL_FAIL;
+	db->n_cols = columns_of(OUTPUT_DASHBOARD, db->order);
+	db->sort = COL_FAILURES;
 	db->start_ns = db->snap.mono_ns = mono_now_ns();
 	render(db);
 	return db;

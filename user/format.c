@@ -20,6 +20,11 @@ const char *outcome_name(unsigned int outcome)
 	return outcome < OUTCOME__COUNT ? outcome_names[outcome] : "?";
 }
 
+const char *family_name(unsigned int family)
+{
+	return family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
 const char *errno_name(int error)
 {
 	const char *name;

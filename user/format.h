@@ -14,6 +14,9 @@
 /* "established", "refused", ...; "?" for values out of range. */
 const char *outcome_name(unsigned int outcome);
 
+/* "ipv6" for AF_INET6, else "ipv4". */
+const char *family_name(unsigned int family);
+
 /* Symbolic errno name, "ETIMEDOUT"; "" for 0. */
 const char *errno_name(int error);
 

@@ -1,66 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <inttypes.h>
+#include "columns.h"
 #include "format.h"
 #include "summary.h"
 
-#define COUNT_COLUMNS 17
-#define ROW_FMT                                                                                  \
-	"%-26s %-24s %-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s %9s %8s %6s %6s %6s " \
-	"%6s\n"
-
-static void u64_fmt(char *buf, size_t len, __u64 v)
+/* The text of one cell, in buf: names cut to fit, numbers as they are; unknown text is "-". */
+static const char *cell_text(char *buf, size_t len, const struct column *col, const struct cell *v)
 {
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	if (column_is_text(col) && v->state == CELL_UNKNOWN)
+		snprintf(buf, len, "-");
+	else if (col->format == FORMAT_TEXT)
+		fit_fmt(buf, len, v->text, col->text.width);
+	else if (col->format == FORMAT_ENDPOINT)
+		snprintf(buf, len, "%s", v->text);
+	else if (col->format == FORMAT_DURATION)
+		duration_fmt(buf, len, (__u64)v->num * 1000);
+	else if (col->format == FORMAT_COUNT)
+		snprintf(buf, len, "%llu", (unsigned long long)v->num);
+	else
+		snprintf(buf, len, "%.1f", v->num);
+	return buf;
 }
 
-/* The numbers of one row, as text: counts, latencies, gauges, DNS. */
-static void dest_numbers(const struct dest *d, char n[COUNT_COLUMNS][24])
+/* One line of the table: text to the left of its column, numbers to the right. */
+static void line_print(FILE *f, const enum column_id *order, size_t n, const char *const *cells)
 {
-	int i;
+	size_t i;
 
-	u64_fmt(n[0], 24, d->attempts);
-	for (i = 0; i < OUTCOME__COUNT; i++)
-		u64_fmt(n[1 + i], 24, d->outcomes[i]);
-	u64_fmt(n[7], 24, d->syn_retransmits);
-	u64_fmt(n[8], 24, d->retried_attempts);
-	duration_fmt(n[9], 24, hist_percentile(&d->latency_us, 0.50) * 1000);
-	duration_fmt(n[10], 24, hist_percentile(&d->latency_us, 0.90) * 1000);
-	duration_fmt(n[11], 24, hist_percentile(&d->latency_us, 0.99) * 1000);
-	duration_fmt(n[12], 24, d->latency_us.max * 1000);
-	u64_fmt(n[13], 24, d->inflight);
-	u64_fmt(n[14], 24, d->open);
-	u64_fmt(n[15], 24, d->open_peak);
-	u64_fmt(n[16], 24, d->dns ? d->dns->ok : 0);
+	for (i = 0; i < n; i++) {
+		const struct column *col = &columns[order[i]];
+
+		fprintf(f, column_is_text(col) ? "%s%-*s" : "%s%*s", i ? " " : "", col->text.width,
+			cells[i]);
+	}
+	putc('\n', f);
 }
 
-static void dest_row(FILE *f, const char *name, const struct dest *d, const char *verdict)
+static void dest_print(FILE *f, const enum column_id *order, size_t n, const struct dest *d)
 {
-	char n[COUNT_COLUMNS][24], host[25], dns_failed_text[24];
+	char text[COL__COUNT][HOST_LEN], buf[COLUMN_TEXT_LEN];
+	const char *cells[COL__COUNT];
+	struct cell v;
+	size_t i;
 
-	dest_numbers(d, n);
-	u64_fmt(dns_failed_text, sizeof(dns_failed_text),
-		d->dns ? dns_failed(d->dns) + d->dns->unanswered : 0);
-	fprintf(f, ROW_FMT, name, fit_fmt(host, sizeof(host), *d->host ? d->host : "-", 24),
-		verdict, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9], n[10], n[11],
-		n[12], n[13], n[14], n[15], n[16], dns_failed_text);
+	for (i = 0; i < n; i++) {
+		column_value(order[i], d, &v, buf);
+		cells[i] = cell_text(text[i], sizeof(text[i]), &columns[order[i]], &v);
+	}
+	line_print(f, order, n, cells);
 }
 
 void summary_print(FILE *f, const struct collector *c)
 {
-	char name[ENDPOINT_STRLEN];
+	const char *titles[COL__COUNT];
+	enum column_id order[COL__COUNT];
+	size_t n = columns_of(OUTPUT_TEXT, order), i;
 	const struct dest *d;
 
-	fprintf(f, "\n" ROW_FMT, "DESTINATION", "HOST", "VERDICT", "ATTEMPTS", "ESTAB", "REFUSED",
-		"TIMEOUT", "UNREACH", "ABORTED", "LOCALERR", "SYNRETX", "RETRIED", "P50", "P90",
-		"P99", "MAX", "INFLIGHT", "OPEN", "PEAK", "DNSOK", "DNSERR");
-	for (d = collector_next(c, NULL); d; d = collector_next(c, d)) {
-		if (dest_is_name_only(d))
-			snprintf(name, sizeof(name), "-");
-		else
-			endpoint_fmt(name, sizeof(name), d->key.family, d->key.addr, d->key.port);
-		dest_row(f, name, d, dest_verdict(d));
-	}
-	dest_row(f, "TOTAL", collector_total(c), "");
+	for (i = 0; i < n; i++)
+		titles[i] = columns[order[i]].text.title;
+	putc('\n', f);
+	line_print(f, order, n, titles);
+	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
+		dest_print(f, order, n, d);
+	dest_print(f, order, n, collector_total(c));
 }
 
 void accounting_print(FILE *f, const struct accounting *a)
