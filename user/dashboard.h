@@ -28,11 +28,8 @@ void dashboard_close(struct dashboard *db);
 /* The keyboard's descriptor, to poll next to the tracer's; -1 if none. */
 int dashboard_fd(const struct dashboard *db);
 
-/*
- * Handle the keys pressed so far and redraw if any (c: for the detail view
- * of a destination); false when the user quits.
- */
-bool dashboard_keys(struct dashboard *db, const struct collector *c);
+/* Handle the keys pressed so far and redraw if any; false when the user quits. */
+bool dashboard_keys(struct dashboard *db);
 
 /* Once per interval: take a new snapshot of c (unless paused) and draw it. */
 void dashboard_draw(struct dashboard *db, const struct collector *c, __u64 now_ns);

@@ -189,6 +189,15 @@ static size_t ranges_halve(struct hist_range *r, size_t n)
 	return m;
 }
 
+size_t ranges_fit(struct hist_range *r, size_t n, size_t max)
+{
+	if (!max)
+		return 0;
+	while (n > max)
+		n = ranges_halve(r, n);
+	return n;
+}
+
 size_t hist_group(const struct hist *h, struct hist_range *out, size_t max)
 {
 	struct hist_range all[HIST_RANGES];
@@ -218,8 +227,7 @@ size_t hist_group(const struct hist *h, struct hist_range *out, size_t max)
 	}
 	n = last - first + 1;
 	memmove(all, all + first, n * sizeof(*all));
-	while (n > max)
-		n = ranges_halve(all, n);
+	n = ranges_fit(all, n, max);
 	memcpy(out, all, n * sizeof(*out));
 	return n;
 }

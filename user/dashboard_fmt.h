@@ -64,6 +64,9 @@ struct hist_range {
  */
 size_t hist_group(const struct hist *h, struct hist_range *out, size_t max);
 
+/* Merge adjacent ranges of r[n] in pairs until at most max remain, as hist_group() does. */
+size_t ranges_fit(struct hist_range *r, size_t n, size_t max);
+
 /* "<10us", "100us-200us", "500us-1ms", "2s-5s", ">=1000000s" */
 char *range_label(char *buf, size_t len, const struct hist_range *r);
 

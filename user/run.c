@@ -204,7 +204,7 @@ static int wait_and_read(struct session *s)
 
 	if (poll(fds, sizeof(fds) / sizeof(fds[0]), POLL_MS) < 0 && errno != EINTR)
 		return -errno;
-	if (s->dash && !dashboard_keys(s->dash, s->collector))
+	if (s->dash && !dashboard_keys(s->dash))
 		stop_requested = 1;
 	return read_all(s);
 }
