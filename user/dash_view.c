@@ -93,6 +93,7 @@ static void row_fill(struct snapshot *s, struct view_row *r, const struct dest *
 		if (column_is_text(&columns[i]))
 			r->text_off[i] = string_add(s, v->state == CELL_UNKNOWN ? "-" : v->text);
 	}
+	detail_fill(&r->detail, d);
 }
 
 static void snapshot_rows(struct snapshot *s, const struct collector *c)
@@ -295,20 +296,6 @@ static void view_rebuild(struct view *v)
 	select_index(v, v->sel);
 }
 
-/* The detail view shows a copy of the selected destination; false if there is none. */
-static bool detail_copy(struct view *v)
-{
-	const struct dest *d;
-
-	if (!v->n_rows || !v->src)
-		return false;
-	d = collector_find(v->src, &v->rows[v->sel]->key);
-	if (!d)
-		return false;
-	detail_fill(&v->shown, d);
-	return true;
-}
-
 void view_set_page(struct view *v, size_t rows)
 {
 	v->page = rows;
@@ -328,7 +315,9 @@ const struct view_row *view_selected(const struct view *v)
 
 const struct detail *view_detail(const struct view *v)
 {
-	return v->detail ? &v->shown : NULL;
+	const struct view_row *r = view_selected(v);
+
+	return r ? &r->detail : NULL;
 }
 
 const char *view_sort_name(const struct view *v)
@@ -403,8 +392,7 @@ static bool move_key(struct view *v, int key)
 		return false;
 	}
 	select_index(v, to);
-	if (v->detail)
-		v->detail = detail_copy(v);
+	v->detail = v->detail && view_selected(v);
 	return true;
 }
 
@@ -423,7 +411,7 @@ static void table_key(struct view *v, int key)
 {
 	switch (key) {
 	case VKEY_ENTER:
-		v->detail = detail_copy(v);
+		v->detail = view_selected(v) != NULL;
 		break;
 	case 's':
 	case '>':
@@ -504,12 +492,10 @@ void view_free(struct view *v)
 
 void view_refresh(struct view *v, const struct collector *c, __u64 now_ns)
 {
-	v->src = c;
 	if (v->paused)
 		return;
 	snapshot_totals(v, c, now_ns);
 	snapshot_tables(&v->snap, c);
 	view_rebuild(v);
-	if (v->detail)
-		v->detail = detail_copy(v);
+	v->detail = v->detail && view_selected(v);
 }

@@ -5,8 +5,8 @@
  * the details of its detail view, the stalls), and the state of the view
  * over it (filter, sort, selection, scrolling, pause, which view is shown).
  * Keys change the view, never the snapshot; a new snapshot comes every
- * interval unless paused, so a paused view stays still while collection
- * goes on.
+ * interval unless paused, so a paused view stays still -- details included
+ * -- while collection goes on.  Nothing in it points into the collector.
  */
 #ifndef SYNSCOPE_DASH_VIEW_H
 #define SYNSCOPE_DASH_VIEW_H
@@ -72,6 +72,7 @@ struct view_row {
 	struct dest_key key;
 	struct cell cells[COL__COUNT]; /* text in the snapshot's strings; "-" when unknown */
 	size_t text_off[COL__COUNT];   /* where, while the snapshot is taken */
+	struct detail detail;
 };
 
 /* A connect pending past --stall-ms. */
@@ -119,9 +120,7 @@ struct view {
 	char filter[FILTER_LEN];
 	bool editing; /* typing the filter */
 	bool paused;
-	bool detail;		     /* the detail view of the selected row is shown */
-	struct detail shown;	     /* its details, copied when it is shown and every interval */
-	const struct collector *src; /* where from */
+	bool detail; /* the detail view of the selected row is shown */
 };
 
 /* Keys other than ASCII characters. */

@@ -2,7 +2,9 @@
 /*
  * The dashboard's view model without a terminal: the snapshot of the fixed
  * run (tests/unit/support/scenario.c), filtering, sorting, the selection
- * following its destination, scrolling and the detail view.
+ * following its destination, scrolling, the detail view, and a paused view
+ * that stays as it was -- its Enter, Up and Down included -- while the
+ * collector goes on.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +66,24 @@ static size_t destinations(const struct collector *c)
 	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
 		n++;
 	return n;
+}
+
+/* One more attempt to 198.18.0.<last_octet>:port, refused. */
+static void refused(struct collector *c, __u8 last_octet, __u16 port, __u64 sock)
+{
+	struct conn_event ev;
+	struct attempt a;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EVENT_ATTEMPT;
+	ev.family = AF_INET;
+	ev.daddr[0] = 198, ev.daddr[1] = 18, ev.daddr[3] = last_octet;
+	ev.dport = port;
+	ev.outcome = OUTCOME_REFUSED;
+	ev.error = 111;
+	ev.sock = sock;
+	ev.ts_ns = 15 * NSEC_PER_SEC;
+	assert_true(collector_add_event(c, &ev, &a));
 }
 
 /* Every destination has a row; the most failures first, ties by attempts then address. */
@@ -211,6 +231,49 @@ static void test_detail(void **state)
 	assert_int_equal(view_key(&f->v, 12), VIEW_REPAINT); /* Ctrl-L */
 }
 
+/*
+ * Paused, the view keeps its snapshot while the collector goes on: the table,
+ * and the details Enter, Up and Down show, are as they were at the pause.
+ */
+static void test_paused_view_is_frozen(void **state)
+{
+	struct fixture *f = *state;
+	size_t rows = f->v.snap.n_rows;
+
+	keys(&f->v, "p");
+	assert_true(f->v.paused);
+	/* Meanwhile: more refusals to 198.18.0.4 and api.test, and a new destination. */
+	refused(f->c, 4, 8081, 500);
+	refused(f->c, 4, 8081, 501);
+	refused(f->c, 3, 443, 502);
+	refused(f->c, 9, 9999, 503);
+	view_refresh(&f->v, f->c, NOW + NSEC_PER_SEC);
+	assert_int_equal(f->v.snap.n_rows, rows);
+	assert_true(f->v.rows[1]->cells[COL_REFUSED].num == 3);
+
+	view_key(&f->v, VKEY_ENTER);
+	assert_string_equal(name_of(view_selected(&f->v)), "api.test");
+	assert_int_equal(view_detail(&f->v)->attempts, 3);
+	assert_int_equal(view_detail(&f->v)->outcomes[OUTCOME_REFUSED], 0);
+	view_key(&f->v, VKEY_DOWN);
+	assert_string_equal(name_of(view_selected(&f->v)), "198.18.0.4");
+	assert_int_equal(view_detail(&f->v)->outcomes[OUTCOME_REFUSED], 3);
+	assert_int_equal(view_detail(&f->v)->n_failures, 3);
+	view_key(&f->v, VKEY_UP);
+	assert_int_equal(view_detail(&f->v)->attempts, 3);
+
+	/* Resumed: the next snapshot has it all. */
+	keys(&f->v, "p");
+	view_refresh(&f->v, f->c, NOW + 2 * NSEC_PER_SEC);
+	assert_int_equal(f->v.snap.n_rows, rows + 1);
+	assert_true(f->v.detail);
+	assert_string_equal(name_of(view_selected(&f->v)), "api.test");
+	assert_int_equal(view_detail(&f->v)->attempts, 4);
+	view_key(&f->v, VKEY_UP); /* 198.18.0.4 has the most failures now */
+	assert_string_equal(name_of(view_selected(&f->v)), "198.18.0.4");
+	assert_int_equal(view_detail(&f->v)->outcomes[OUTCOME_REFUSED], 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_and_scrolling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paused_view_is_frozen, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
