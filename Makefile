@@ -30,8 +30,14 @@ endif
 CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 
+# Userspace: user/ and its folders (dns/: no libbpf, fuzzed; dashboard/).
+USER_DIRS := user $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))
+USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
+DNS_SRCS  := $(wildcard user/dns/*.c)
+
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) \
+	-MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-Iinclude -I$(OUTPUT) $(CLANG_BPF_SYS_INCLUDES)
 LDLIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
@@ -41,9 +47,9 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 
-# Userspace: everything in user/ except main.c is a library the tests link too.
-LIB_SRCS  := $(filter-out user/main.c,$(wildcard user/*.c))
-LIB_OBJS  := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
+# Everything but main.c is a library the tests link too.
+LIB_SRCS  := $(filter-out user/main.c,$(USER_SRCS))
+LIB_OBJS  := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(OUTPUT)/user/main.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -55,12 +61,14 @@ STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
 
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Iuser
+	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
 .PHONY: all static run deps test unit e2e vm fuzz bench format check-format clean
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS) $(UNIT_SUPPORT)
+# Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
+# and every object that includes it is compiled again.
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT)
 
 all: synscope $(TOOLS)
 
@@ -72,7 +80,7 @@ static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS)
 	$(call msg,LINK,synscope (static))
 	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o synscope
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tests $(OUTPUT)/tests/support $(OUTPUT)/tools:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/support $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/vmlinux.h: | $(OUTPUT)
@@ -89,10 +97,15 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .,_,$*)_bpf > $@
 
-# Every userspace object may include a skeleton: build those first.
-$(OUTPUT)/user/%.o: user/%.c $(SKELS) | $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# An object waits for the skeletons its source includes, and only those (on a
+# fresh tree there are no .d files yet to say so).
+skels_of = $(addprefix $(OUTPUT)/,$(shell sed -n 's/^\#include "\(.*\.skel\.h\)"/\1/p' $(1)))
+$(foreach src,$(USER_SRCS),$(eval $(src:%.c=$(OUTPUT)/%.o): $(call skels_of,$(src))))
 
 $(OUTPUT)/tools/%: tools/%.c | $(OUTPUT)/tools
 	$(call msg,CC,$@)
@@ -108,17 +121,16 @@ $(OUTPUT)/tests/support/%.o: tests/unit/support/%.c | $(OUTPUT)/tests/support
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/fuzz/dns_parse_fuzz: tests/fuzz/dns_parse_fuzz.c user/dns_parse.c | $(OUTPUT)/fuzz
+$(OUTPUT)/fuzz/dns_parse_fuzz: tests/fuzz/dns_parse_fuzz.c user/dns/dns_parse.c | $(OUTPUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
 
-$(OUTPUT)/fuzz/dns_track_fuzz: tests/fuzz/dns_track_fuzz.c user/dns_track.c user/dns_packet.c \
-		user/dns_parse.c user/table.c | $(OUTPUT)/fuzz
+$(OUTPUT)/fuzz/dns_track_fuzz: tests/fuzz/dns_track_fuzz.c $(DNS_SRCS) user/table.c | $(OUTPUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
 
@@ -155,8 +167,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory e2e
 	$(Q)$(MAKE) --no-print-directory vm
 
-FORMAT_SRCS = $(wildcard bpf/*.c include/*.h user/*.c user/*.h tools/*.c tests/unit/*.c \
-	tests/unit/support/*.[ch] tests/fuzz/*.c)
+FORMAT_SRCS = $(wildcard bpf/*.c include/*.h $(addsuffix /*.[ch],$(USER_DIRS)) tools/*.c \
+	tests/unit/*.c tests/unit/support/*.[ch] tests/fuzz/*.c)
 
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
@@ -168,5 +180,5 @@ check-format:
 clean:
 	$(Q)rm -rf $(OUTPUT) synscope
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*.d \
+-include $(wildcard $(OUTPUT)/*.d $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(OUTPUT)/tests/*.d \
 	$(OUTPUT)/tests/support/*.d $(OUTPUT)/tools/*.d)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for user/dns_parse.c.
+ * libFuzzer target for user/dns/dns_parse.c.
  *
  * Each input is used twice: as one DNS message (a UDP payload), and as DNS
  * over TCP payload whose complete messages are parsed one by one.  After each
@@ -12,8 +12,8 @@
  *
  * Build, then run with a scratch directory first, so that new inputs land
  * there and the seed corpus stays as committed:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuser \
- *         tests/fuzz/dns_parse_fuzz.c user/dns_parse.c -o /tmp/dns_fuzz
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuser/dns \
+ *         tests/fuzz/dns_parse_fuzz.c user/dns/dns_parse.c -o /tmp/dns_fuzz
  *   mkdir -p /tmp/dns_scratch
  *   /tmp/dns_fuzz -max_total_time=60 /tmp/dns_scratch tests/fuzz/corpus/dns_parse
  * The seeds are made by tests/fuzz/make_corpus.py.

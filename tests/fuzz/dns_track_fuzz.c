@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target for the whole path a captured DNS packet takes:
- * user/dns_packet.c (IP, UDP, TCP headers), user/dns_parse.c and
- * user/dns_track.c (matching, the address cache, expiry).
+ * user/dns/dns_packet.c (IP, UDP, TCP headers), user/dns/dns_parse.c and
+ * user/dns/dns_track.c (matching, the address cache, expiry).
  *
  * The first input byte picks the direction and whether the capture was cut;
  * the rest is the packet from its IP header.  Each input is fed as a query

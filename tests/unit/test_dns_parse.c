@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for user/dns_parse.c: well-formed responses, the CNAME chain,
+ * Unit tests for user/dns/dns_parse.c: well-formed responses, the CNAME chain,
  * EDNS0, DNS over TCP framing, and every way a message is rejected.
  *
  * Build and run:
- *   cc -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iuser tests/unit/test_dns_parse.c \
- *      user/dns_parse.c -lcmocka -o /tmp/test_dns_parse && /tmp/test_dns_parse
+ *   cc -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iuser/dns tests/unit/test_dns_parse.c \
+ *      user/dns/dns_parse.c -lcmocka -o /tmp/test_dns_parse && /tmp/test_dns_parse
  */
 #include <setjmp.h>
 #include <stdarg.h>
