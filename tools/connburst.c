@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * connburst - start TCP connects and record how each one ended.
  *

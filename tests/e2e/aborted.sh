@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The application gives up first: its own 300 ms connect timeout closes the
 # socket while it is still in SYN_SENT.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Bad input: one clear line naming the option, exit status 2.  --check.
 . "$(dirname "$0")/../lib.sh"
 

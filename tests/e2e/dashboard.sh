@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The live dashboard (--dashboard), driven inside tmux: the rows, verdicts and
 # counts of a scenario with known outcomes, the stalls panel while a connect
 # is pending, sorting, filtering, pausing, the detail view, a resize, -n, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # DNS lookups through a real dnsmasq, asserted from the DNS CSV: A, AAAA, a
 # CNAME chain, NXDOMAIN, SERVFAIL (DNSSEC validation of an unsigned upstream
 # fails), a truncated UDP answer retried over TCP, a query never answered,

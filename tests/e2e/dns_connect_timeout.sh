@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The failure synscope exists for: the name resolves fine, the connects that
 # follow it time out.  Once with the kernel's own SYN timeout, once with the
 # application's shorter one; both rows say dns-ok/connect-timeout and name

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Without cgroup v2, DNS is captured with an AF_PACKET socket in synscope's
 # own network namespace: run it inside the client namespace.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Connects that complete: outcome, latency, destination, the open gauge and
 # the summary CSV, cross-checked with the client namespace's counters.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Filters: -p PID, -c COMM, --dport, --dst; only what they select is traced.
 . "$(dirname "$0")/../lib.sh"
 

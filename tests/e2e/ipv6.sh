@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # IPv6: established, refused and timeout, like their IPv4 scenarios.
 . "$(dirname "$0")/../lib.sh"
 

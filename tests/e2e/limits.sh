@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Bounded maps and expiry: attempts beyond --max-inflight are counted as
 # dropped, never lost silently; an attempt that outlives --inflight-ttl is
 # expired and counted.  And the ways a run ends: --duration, SIGTERM.

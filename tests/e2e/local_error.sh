@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Ephemeral ports exhausted: with a two-port range and two connections held,
 # the third connect() fails at once with EADDRNOTAVAIL, non-blocking or not.
 # A connect with no route fails before its socket has any state.

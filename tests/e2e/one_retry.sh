@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Only the first SYN of each connection is dropped: established after
 # exactly one SYN retransmission (about a second).
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # No listener: the SYN is answered with a RST.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A connect pending longer than --stall-ms is reported while still pending,
 # then resolved with its outcome.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Every SYN dropped: the kernel gives up after its SYN retries.  With
 # tcp_syn_retries=1 that takes a few seconds (how many retransmits it sends
 # depends on the kernel: tcp_syn_linear_timeouts since 6.5), so the count is

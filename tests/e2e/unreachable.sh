@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The server's firewall answers SYNs with ICMP host-unreachable.  A
 # non-blocking client reads the error at once (SO_ERROR) and closes the
 # socket; a blocking one waits for the kernel to give up after a retry.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The application gives up first: its own 300 ms connect timeout closes the
 # socket while it is still in SYN_SENT.
 setup() {

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The connects are named by the lookups before them; the lookups are in the
 # DNS CSV; the dropped destination's row says dns-ok/connect-timeout.
 check_scenario() {

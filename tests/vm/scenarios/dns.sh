@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # DNS through dnsmasq, captured by cgroup_skb on the VM's cgroup v2 root
 # (/sys/fs/cgroup, not the host's hybrid layout): a name that resolves and
 # connects, one that does not resolve, and the headline: a name that

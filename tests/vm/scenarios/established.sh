@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Connects that complete.
 setup() {
 	start_listener "$SERVER4" 8080 --hold

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # IPv6 (tcp_v6_connect): established, refused and timeout.
 setup() {
 	client_sysctl net.ipv4.tcp_syn_retries=1 # also governs IPv6

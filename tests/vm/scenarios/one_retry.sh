@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Only the first SYN of each connection is dropped: established after
 # exactly one SYN retransmission (about a second).
 setup() {

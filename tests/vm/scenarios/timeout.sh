@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Every SYN dropped: the kernel gives up after its SYN retries (one here).
 setup() {
 	client_sysctl net.ipv4.tcp_syn_retries=1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The server's firewall answers SYNs with ICMP host-unreachable; a blocking
 # client waits for the kernel's verdict.
 setup() {
