@@ -29,8 +29,9 @@ static int detail_title(const struct view *v, const struct view_row *r, int y)
 	return y + 1;
 }
 
-static int detail_counts(const struct detail *d, int y)
+static int detail_counts(const struct view_row *r, const struct detail *d, int y)
 {
+	static const enum column_id latency[] = { COL_P50, COL_P90, COL_P99, COL_MAX };
 	char p[4][NUM_STRLEN];
 	unsigned int i;
 	int x;
@@ -52,7 +53,7 @@ static int detail_counts(const struct detail *d, int y)
 	if (!d->established)
 		return y + 2;
 	for (i = 0; i < 4; i++)
-		latency_fmt(p[i], sizeof(p[i]), d->latency_us[i]);
+		latency_fmt(p[i], sizeof(p[i]), (__u64)r->cells[latency[i]].num);
 	putf(y + 1, x, 0, "  latency p50 %s p90 %s p99 %s max %s", p[0], p[1], p[2], p[3]);
 	return y + 2;
 }
@@ -169,8 +170,9 @@ static void failures_draw(const struct detail *d, int y, int h)
 		failure_draw(&d->failures[i], y + 2 + i);
 }
 
-static int detail_dns(const struct detail *d, int y)
+static int detail_dns(const struct view_row *r, const struct detail *d, int y)
 {
+	const struct cell *p50_us = &r->cells[COL_DNS_P50], *p99_us = &r->cells[COL_DNS_P99];
 	const struct detail_dns *s = &d->dns;
 	char p50[NUM_STRLEN], p99[NUM_STRLEN];
 	int x = putf(y, 0, A_BOLD, "DNS LOOKUPS ");
@@ -181,14 +183,15 @@ static int detail_dns(const struct detail *d, int y)
 	}
 	x = putf(y, x, 0, " lookups %llu  ", (unsigned long long)s->lookups);
 	x = putf(y, x, nonzero_attr(s->ok, TERM_OK), "ok %llu", (unsigned long long)s->ok);
-	x = putf(y, x, nonzero_attr(s->nxdomain + s->servfail + s->other, TERM_FAIL),
+	x = putf(y, x, nonzero_attr(s->failed, TERM_FAIL),
 		 "  nxdomain %llu  servfail %llu  other %llu", (unsigned long long)s->nxdomain,
 		 (unsigned long long)s->servfail, (unsigned long long)s->other);
 	x = putf(y, x, nonzero_attr(s->unanswered, TERM_WARN), "  unanswered %llu",
 		 (unsigned long long)s->unanswered);
-	if (s->answered)
-		putf(y, x, 0, "  latency p50 %s p99 %s", latency_fmt(p50, sizeof(p50), s->p50_us),
-		     latency_fmt(p99, sizeof(p99), s->p99_us));
+	if (p50_us->state == CELL_VALUE)
+		putf(y, x, 0, "  latency p50 %s p99 %s",
+		     latency_fmt(p50, sizeof(p50), (__u64)p50_us->num),
+		     latency_fmt(p99, sizeof(p99), (__u64)p99_us->num));
 	return y + 1;
 }
 
@@ -202,7 +205,7 @@ void detail_draw(const struct view *v, const struct dash_info *info)
 	if (!r || !d)
 		return;
 	y = detail_title(v, r, 0);
-	y = detail_counts(d, y);
+	y = detail_counts(r, d, y);
 	y = detail_series(d, info->utf8, y + 1) + 1;
 	/* The distributions take what the DNS line and a few failures leave. */
 	h = 1 + (int)d->n_latency;
@@ -211,7 +214,7 @@ void detail_draw(const struct view *v, const struct dash_info *info)
 	h = h < room ? h : (room > 2 ? room : 2);
 	latency_draw(d, y, 0, half - 1, h);
 	retries_draw(d, y, half + 1, COLS - half - 1, h);
-	y = detail_dns(d, y + h + 1);
+	y = detail_dns(r, d, y + h + 1);
 	failures_draw(d, y + 1, LINES - 1 - (y + 1));
 	help_draw(v, LINES - 1);
 }

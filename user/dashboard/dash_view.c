@@ -44,15 +44,12 @@ static void detail_dns_fill(struct detail_dns *out, const struct dns_stats *s)
 	out->nxdomain = s->nxdomain;
 	out->servfail = s->servfail;
 	out->other = s->other;
+	out->failed = dns_failed(s);
 	out->unanswered = s->unanswered;
-	out->answered = s->latency_us.count;
-	out->p50_us = hist_percentile(&s->latency_us, 0.50);
-	out->p99_us = hist_percentile(&s->latency_us, 0.99);
 }
 
 static void detail_fill(struct detail *out, const struct dest *d)
 {
-	static const double pcts[] = { 0.50, 0.90, 0.99, 1 };
 	unsigned int i;
 
 	out->attempts = d->attempts;
@@ -64,8 +61,6 @@ static void detail_fill(struct detail *out, const struct dest *d)
 	out->open = d->open;
 	out->open_peak = d->open_peak;
 	out->established = d->latency_us.count;
-	for (i = 0; i < 4; i++)
-		out->latency_us[i] = hist_percentile(&d->latency_us, pcts[i]);
 	out->n_latency = hist_group(&d->latency_us, out->latency, HIST_RANGES);
 	memcpy(out->retries, d->retries, sizeof(out->retries));
 	series_in_order(&d->series, false, out->attempts_per_s);

@@ -38,13 +38,11 @@ struct detail_dns {
 	__u64 nxdomain;
 	__u64 servfail;
 	__u64 other;
+	__u64 failed; /* nxdomain, servfail and other */
 	__u64 unanswered;
-	__u64 answered; /* with a latency */
-	__u64 p50_us;
-	__u64 p99_us;
 };
 
-/* What the detail view shows of a destination. */
+/* What the detail view shows of a destination besides the row's cells. */
 struct detail {
 	__u64 attempts;
 	__u64 outcomes[OUTCOME__COUNT];
@@ -54,8 +52,7 @@ struct detail {
 	__u64 stalled;
 	__u64 open;
 	__u64 open_peak;
-	__u64 established;			/* handshakes in the latency histogram */
-	__u64 latency_us[4];			/* p50, p90, p99, max */
+	__u64 established; /* in the latency histogram; its percentiles are the row's cells */
 	struct hist_range latency[HIST_RANGES]; /* the histogram in its finest 1-2-5 ranges */
 	size_t n_latency;
 	__u64 retries[RETRY_BUCKETS];
