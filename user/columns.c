@@ -47,17 +47,20 @@ static void v_family(const struct column *col, const struct dest *d, struct cell
 		     char buf[COLUMN_TEXT_LEN])
 {
 	(void)col, (void)buf;
-	if (dest_is_name_only(d))
+	if (dest_is_name_only(d) || d->host_wide)
 		unknown(out);
 	else
 		out->text = family_name(d->key.family);
 }
 
+/* The host-wide row's is "*": every address. */
 static void v_daddr(const struct column *col, const struct dest *d, struct cell *out,
 		    char buf[COLUMN_TEXT_LEN])
 {
 	(void)col;
-	if (dest_is_name_only(d))
+	if (d->host_wide)
+		out->text = "*";
+	else if (dest_is_name_only(d))
 		unknown(out);
 	else
 		out->text = addr_fmt(buf, COLUMN_TEXT_LEN, d->key.family, d->key.addr);

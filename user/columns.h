@@ -24,7 +24,7 @@ enum column_id {
 	COL_DESTINATION,     /* address:port; "TOTAL" for the host-wide row */
 	COL_NAME,	     /* the host name, else the address */
 	COL_FAMILY,	     /* ipv4, ipv6 */
-	COL_DADDR,	     /* the address alone */
+	COL_DADDR,	     /* the address alone; "*" for the host-wide row */
 	COL_DPORT,	     /* the port */
 	COL_ATTEMPTS,	     /* resolved attempts */
 	COL_ESTABLISHED,     /* attempts by outcome */

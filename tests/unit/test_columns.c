@@ -221,6 +221,10 @@ static void test_values(void **state)
 	d.host_wide = true;
 	column_value(COL_DESTINATION, &d, &v, buf);
 	assert_string_equal(v.text, "TOTAL");
+	column_value(COL_DADDR, &d, &v, buf);
+	assert_string_equal(v.text, "*");
+	column_value(COL_FAMILY, &d, &v, buf);
+	assert_int_equal(v.state, CELL_UNKNOWN);
 	column_value(COL_VERDICT, &d, &v, buf);
 	assert_string_equal(v.text, "");
 }
