@@ -6,7 +6,7 @@
 # make test       install what is missing, build, run every test tier
 # make vm         the attach modes this machine refuses, in a QEMU VM
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
-# make bench      measure what tracing costs a connect-heavy workload
+# make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -152,7 +152,9 @@ unit: $(UNIT_BINS)
 e2e: all
 	$(Q)tests/run-e2e.sh
 
-bench: all
+# Under the shared lock: flock /tmp/synscope-heavy.lock make bench (see tests/bench/run.sh).
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh
 
 # fentry and kprobe modes on Debian's 6.1 kernel in QEMU; SYNSCOPE_SKIP_VM=1 skips.
