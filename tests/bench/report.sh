@@ -44,7 +44,8 @@ KNOBS="ROUNDS WINDOW_S TRACERS WORKLOADS TRACER_ARGS STATS_WINDOWS WORKLOAD_CPU 
 save_knobs() {
 	local k t
 	SOURCE_KEY=$(source_key)
-	SOURCE_SUBJECT=$(git -C "$ROOT" log -1 --format=%s -- . ':(exclude)bench' 2>/dev/null || true)
+	# shellcheck disable=SC2086 # a list of paths
+	SOURCE_SUBJECT=$(git -C "$ROOT" log -1 --format=%s -- $MEASURED_PATHS 2>/dev/null || true)
 	for t in $TRACERS; do
 		tracer_command "$t"
 		printf -v "TRACER_ARGV_${t//-/_}" '%s' "taskset -c $TRACER_CPU ${TRACER_ARGV[*]//$ROOT\//}"
@@ -76,12 +77,16 @@ write_report() {
 	sed -n '/^## Ratios/,/^## BPF/p' "$RESULTS" | sed '$d'
 }
 
-# source_key: the commit of everything but bench/, with the knobs that
-# change what is measured; runs with one key are the same experiment.
+# source_key: the last commit that changed what is measured (the tracer,
+# the tools, the bench) and the knobs that change it; runs with one key are
+# the same experiment, and their figures make the spread table.
+MEASURED_PATHS="bpf include user tools tests/bench Makefile"
 source_key() {
 	local commit dirty knobs
-	commit=$(git -C "$ROOT" log -1 --format=%h -- . ':(exclude)bench' 2>/dev/null || echo unknown)
-	dirty=$(git -C "$ROOT" status --porcelain -- . ':(exclude)bench' 2>/dev/null | head -1)
+	# shellcheck disable=SC2086 # a list of paths
+	commit=$(git -C "$ROOT" log -1 --format=%h -- $MEASURED_PATHS 2>/dev/null || echo unknown)
+	# shellcheck disable=SC2086
+	dirty=$(git -C "$ROOT" status --porcelain -- $MEASURED_PATHS 2>/dev/null | head -1)
 	knobs=$(printf '%s|' "$TRACERS" "$WORKLOADS" "$TRACER_ARGS" "$WINDOW_S" "$ROUNDS" | cksum | cut -d' ' -f1)
 	echo "$commit${dirty:+-dirty}-$knobs"
 }
@@ -156,9 +161,11 @@ median_cpu_share() {
 		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'
 }
 
-# bad_windows: the traced windows that lost events or miscounted.
+# bad_windows [synscope]: the traced windows (synscope's only) that lost
+# events or miscounted.
 bad_windows() {
-	awk -F'\t' '($3 == "ratio" || $3 == "stats") && $14 != "ok"' "$RUN_DIR/windows.tsv"
+	awk -F'\t' -v only="${1:-}" '($3 == "ratio" || $3 == "stats") && $14 != "ok" &&
+		(only == "" || $4 ~ "^" only)' "$RUN_DIR/windows.tsv"
 }
 
 ratio_table() {
@@ -261,7 +268,7 @@ history_line() {
 		done
 	done
 	line+=" | $(bpf_per_op connect synscope) | $(cpu_per_million synscope | cut -d' ' -f1)"
-	echo "$line | $(bad_windows | wc -l)"
+	echo "$line | $(bad_windows synscope | wc -l) + $(($(bad_windows | wc -l) - $(bad_windows synscope | wc -l)))"
 }
 
 # bpf_per_op WORKLOAD TRACER: all its programs' ns per operation.
@@ -285,7 +292,7 @@ spread_table() {
 			rule+="---|"
 		done
 	done
-	echo "$head synscope BPF ns per connect | synscope CPU-s per million | bad windows |"
+	echo "$head synscope BPF ns per connect | synscope CPU-s per million | windows with loss: synscope + peers |"
 	echo "$rule---|---|---|"
 	{
 		grep -vF "$(meta start) |" "$OUT/history/$SOURCE_KEY.txt" 2>/dev/null || true
@@ -326,7 +333,8 @@ root under the shared lock: \`flock /tmp/synscope-heavy.lock make bench\`.
 ## Commands
 
 - Namespace: \`ip netns add $NS_C\`; \`lo\` up with $BENCH_ADDR/32; in it \`net.ipv4.ip_local_port_range="1024 65535"\`,
-  \`net.ipv4.tcp_tw_reuse=1\` (the client closes first, so its ports wait in TIME_WAIT), \`net.core.somaxconn=65535\`.
+  \`net.ipv4.tcp_tw_reuse=1\` and, where the kernel has it, \`net.ipv4.tcp_tw_reuse_delay=1\` (the client closes
+  first, so its ports wait in TIME_WAIT: reused at once, the same in every window), \`net.core.somaxconn=65535\`.
   The connect loop runs over that namespace's loopback device, client and acceptor both in it.
 - Workloads (\`tools/benchloop\`), pinned to CPU $WORKLOAD_CPU:
   - \`taskset -c $WORKLOAD_CPU ip netns exec $NS_C build/tools/benchloop connect $BENCH_ADDR $BENCH_PORT -d $WINDOW_S\`
@@ -380,7 +388,8 @@ $(for t in $TRACERS; do case $t in synscope*) echo "- $t: $(cpu_per_million "$t"
 synscope: exit status, the \`events:\` line (produced, delivered, dropped, expired), the \`dns:\` line's lost
 packets, CSV rows and established rows against the workload's connects (\`want\`) and the namespace's
 TcpActiveOpens (\`opens\`). Peers: exit status, output lines, events they report lost.
-$(if [ "$(bad_windows | wc -l)" -gt 0 ]; then echo; echo "**$(bad_windows | wc -l) windows lost events or miscounted; they are left out of the medians.**"; else echo; echo "Every traced window accounted for every event."; fi)
+
+$(if [ "$(bad_windows | wc -l)" -gt 0 ]; then echo "**$(bad_windows | wc -l) windows lost events or miscounted ($(bad_windows synscope | wc -l) of them synscope's); they are left out of the medians** (a tracer all of whose windows lost events gets the median of all, marked so)."; else echo "Every traced window accounted for every event."; fi)
 
 $(accounting_table)
 
