@@ -87,11 +87,11 @@ tracer_command() {
 	case $1 in
 	synscope)
 		# shellcheck disable=SC2206 # a list of arguments
-		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$WORK/attempts.csv" $TRACER_ARGS)
+		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" $TRACER_ARGS)
 		;;
 	synscope-nodns)
 		# shellcheck disable=SC2206
-		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$WORK/attempts.csv" --no-dns $TRACER_ARGS)
+		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" --no-dns $TRACER_ARGS)
 		;;
 	*) TRACER_ARGV=("$(peer_binary "$1")") ;;
 	esac
@@ -196,26 +196,26 @@ cpu_pct() {
 start_bench_tracer() {
 	local tracer=$1 i
 	tracer_command "$tracer"
-	rm -f "$WORK/attempts.csv" "$WORK/tracer.out" "$WORK/tracer.err"
-	taskset -c "$TRACER_CPU" "${TRACER_ARGV[@]}" >"$WORK/tracer.out" 2>"$WORK/tracer.err" &
+	rm -f "$TRACE_DIR/attempts.csv" "$TRACE_DIR/tracer.out" "$TRACE_DIR/tracer.err"
+	taskset -c "$TRACER_CPU" "${TRACER_ARGV[@]}" >"$TRACE_DIR/tracer.out" 2>"$TRACE_DIR/tracer.err" &
 	TRACER_PID=$!
 	for ((i = 0; i < 1200; i++)); do
 		case $tracer in
-		synscope*) grep -q "tracing in" "$WORK/tracer.err" && break ;;
+		synscope*) grep -q "tracing in" "$TRACE_DIR/tracer.err" && break ;;
 		*) all_attached "$TRACER_PID" && break ;;
 		esac
 		kill -0 "$TRACER_PID" 2>/dev/null || break
 		sleep 0.05
 	done
 	if ! kill -0 "$TRACER_PID" 2>/dev/null || [ "$i" -eq 1200 ]; then
-		cat "$WORK/tracer.err" >&2
+		cat "$TRACE_DIR/tracer.err" >&2
 		fail "$tracer did not start: ${TRACER_ARGV[*]}"
 		exit 1
 	fi
 	case $tracer in
 	synscope*)
 		[ -s "$RUN_DIR/mode" ] ||
-			sed -n 's/^synscope: tracing in //p' "$WORK/tracer.err" >"$RUN_DIR/mode"
+			sed -n 's/^synscope: tracing in //p' "$TRACE_DIR/tracer.err" >"$RUN_DIR/mode"
 		;;
 	esac
 }
@@ -233,10 +233,10 @@ stop_bench_tracer() {
 # one CSV row per connect the workload made, each established.
 check_synscope() {
 	local ops=$1 opens=$2 acct dns rows estab want
-	acct=$(grep '^events:' "$WORK/tracer.out" || true)
-	dns=$(grep '^dns:' "$WORK/tracer.out" || true)
-	rows=$(tr -d '\r' <"$WORK/attempts.csv" 2>/dev/null | awk 'NR > 1' | wc -l)
-	estab=$(csv_rows "$WORK/attempts.csv" outcome 2>/dev/null | grep -c '^established$' || true)
+	acct=$(grep '^events:' "$TRACE_DIR/tracer.out" || true)
+	dns=$(grep '^dns:' "$TRACE_DIR/tracer.out" || true)
+	rows=$(tr -d '\r' <"$TRACE_DIR/attempts.csv" 2>/dev/null | awk 'NR > 1' | wc -l)
+	estab=$(csv_rows "$TRACE_DIR/attempts.csv" outcome 2>/dev/null | grep -c '^established$' || true)
 	want=$([ "$3" = connect ] && echo "$ops" || echo 0)
 	DETAIL=$(awk -v a="$acct" -v d="$dns" -v rows="$rows" -v estab="$estab" -v want="$want" \
 		-v opens="$opens" -v rc="$TRACER_RC" 'BEGIN {
@@ -261,8 +261,8 @@ check_synscope() {
 # check_peer: VERDICT and DETAIL of a libbpf-tools window: no lost events.
 check_peer() {
 	local lines lost
-	lines=$(wc -l <"$WORK/tracer.out")
-	lost=$(awk '/lost [0-9]+ events/ { for (i = 1; i < NF; i++) if ($i == "lost") s += $(i + 1) } END { print s + 0 }' "$WORK/tracer.err")
+	lines=$(wc -l <"$TRACE_DIR/tracer.out")
+	lost=$(awk '/lost [0-9]+ events/ { for (i = 1; i < NF; i++) if ($i == "lost") s += $(i + 1) } END { print s + 0 }' "$TRACE_DIR/tracer.err")
 	DETAIL="rc=$TRACER_RC lines=$lines lost=$lost"
 	if [ "$TRACER_RC" -ne 0 ]; then
 		VERDICT=failed
@@ -319,8 +319,8 @@ run_window() {
 		verdict=$VERDICT
 		detail=$DETAIL
 		if [ "$verdict" != ok ]; then
-			cp "$WORK/tracer.out" "$RUN_DIR/w$WINDOW_SEQ.out"
-			cp "$WORK/tracer.err" "$RUN_DIR/w$WINDOW_SEQ.err"
+			tail -n 20 "$TRACE_DIR/tracer.out" >"$RUN_DIR/w$WINDOW_SEQ.out"
+			cp "$TRACE_DIR/tracer.err" "$RUN_DIR/w$WINDOW_SEQ.err"
 		fi
 	fi
 	pct=$(cpu_pct "$c0" "$c1")
@@ -357,6 +357,7 @@ bench_record_start() {
 		echo "bpf_stats_before=$STATS_SAVED"
 		echo "host_progs_before=$(bpftool prog show 2>/dev/null | grep -c '^[0-9]')"
 		echo "other_bpf_before=$(other_bpf_holders)"
+		echo "trace_dir=$(df --output=fstype "$TRACE_DIR" | tail -1) ${TRACE_DIR%/*}"
 	} >"$RUN_DIR/meta"
 	save_knobs
 }
@@ -372,4 +373,12 @@ bench_record_end() {
 
 bench_cleanup() {
 	[ -z "$STATS_SAVED" ] || sysctl -q -w kernel.bpf_stats_enabled="$STATS_SAVED" || true
+	[ -z "${TRACE_DIR:-}" ] || [ "$TRACE_DIR" = "$WORK" ] || rm -rf "$TRACE_DIR"
+}
+
+# make_trace_dir: where the tracers write, in memory (tmpfs) where there is
+# one: the writeback of a window's tens of megabytes of output to disk would
+# otherwise land, on CPU 0 too, in the windows that follow it.
+make_trace_dir() {
+	TRACE_DIR=$(mktemp -d /dev/shm/synscope-bench.XXXXXX 2>/dev/null) || TRACE_DIR=$WORK
 }

@@ -340,7 +340,8 @@ root under the shared lock: \`flock /tmp/synscope-heavy.lock make bench\`.
   - \`taskset -c $WORKLOAD_CPU ip netns exec $NS_C build/tools/benchloop connect $BENCH_ADDR $BENCH_PORT -d $WINDOW_S\`
     (connect, write 1 byte, close; a forked acceptor accepts, reads to EOF, closes; figure: connects per second)
   - \`taskset -c $WORKLOAD_CPU ip netns exec $NS_C build/tools/benchloop getppid -d $WINDOW_S\` (figure: calls per second)
-- Tracers, pinned to CPU $TRACER_CPU, started for each window and stopped with SIGINT after it, output to files:
+- Tracers, pinned to CPU $TRACER_CPU, started for each window and stopped with SIGINT after it, output to files
+  in $(meta trace_dir) (tmpfs where /dev/shm is one: no disk writeback spilling into the next window):
 $(for t in $TRACERS; do k=TRACER_ARGV_${t//-/_}; echo "  - $t: \`${!k} >FILE 2>FILE\`"; done)
 
 ## Ratios (traced / untraced)

@@ -90,6 +90,7 @@ bench_check_setup
 RUN_DIR=$OUT/run-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RUN_DIR"
 trap 'bench_cleanup; cleanup' EXIT
+make_trace_dir
 
 # The workload's namespace: loopback only, enough ports, TIME_WAIT reused
 # (the client closes first) at once where the kernel lets us (6.13+), so
