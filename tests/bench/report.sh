@@ -155,9 +155,9 @@ other_holders_seen() {
 	echo "${seen:-none}"
 }
 
-# median_cpu_share WORKLOAD: the workload's CPU-seconds per second of window.
+# median_cpu_share WORKLOAD KIND: the workload's CPU-seconds per second of window.
 median_cpu_share() {
-	awk -F'\t' -v w="$1" '$2 == w && $16 > 0 { printf "%.3f\n", $16 / $7 }' "$RUN_DIR/windows.tsv" |
+	awk -F'\t' -v w="$1" -v k="$2" '$2 == w && $3 == k && $16 > 0 { printf "%.3f\n", $16 / $7 }' "$RUN_DIR/windows.tsv" |
 		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'
 }
 
@@ -351,12 +351,15 @@ $(ratio_table)
 Untraced: $(median_rate connect) connects per second, $(median_rate getppid) getppid calls per second (medians).
 
 The workload's own processes (getrusage of benchloop and its acceptor) had a median of
-$(median_cpu_share connect) (connect) and $(median_cpu_share getppid) (getppid) CPU-seconds per second of window, and
-CPU $WORKLOAD_CPU's steal time (the hypervisor running something else) was a median of
-$(median_col connect base 17)% and $(median_col getppid base 17)% in the untraced windows. Near 1.0 CPU-second per second, other processes
-took little of CPU $WORKLOAD_CPU, and rates that still swing between untraced windows (see the last
-table) do so because the vCPU itself runs faster or slower: the host, and the other helpers' work on
-the other vCPU sharing caches and memory. Hence the alternation and the medians.
+$(median_cpu_share connect base) (connect) and $(median_cpu_share getppid base) (getppid) CPU-seconds per second of window in the
+untraced windows, $(median_cpu_share connect ratio) and $(median_cpu_share getppid ratio) in the traced ones, and CPU $WORKLOAD_CPU's steal time
+(the hypervisor running something else) was a median of $(median_col connect base 17)% and $(median_col getppid base 17)% in the untraced
+windows. Where the untraced connect windows got less CPU than the traced ones, something else ran on
+CPU $WORKLOAD_CPU while nothing traced (its cause is not known yet; the tracers write to tmpfs, so it is
+not their output's writeback), and that favours the traced windows by the difference. Rates that
+swing between neighbouring untraced windows (see the last table) do so although the workload had
+its CPU: the vCPU itself runs faster or slower (the host, and the other helpers' work on the other
+vCPU sharing caches and memory). Hence the alternation, the medians and the spread below.
 
 ## BPF run time (kernel.bpf_stats_enabled, the stats windows)
 
