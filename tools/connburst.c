@@ -100,6 +100,7 @@ union sockaddr_any {
 struct options {
 	const char *host;
 	const char *results_path; /* NULL: no results file */
+	const char *done_path;	  /* NULL: no --done-file */
 	long long count;
 	long long concurrency; /* 1 with --blocking */
 	long long timeout_ms;  /* 0: wait for the kernel's verdict */
@@ -435,20 +436,57 @@ static void report_attempt(struct report *rep, const struct attempt_result *res)
 	       res->index, dest, outcome, err, res->latency_us, port);
 }
 
-/* Returns 0, or -EIO if stdout (per-attempt lines included) could not be written. */
-static int report_summary(const struct report *rep)
+/* "attempts=N established=N ... local_error=N\n" */
+static void report_counts(FILE *f, const struct report *rep)
 {
 	int i;
 
-	printf("attempts=%" PRIu64, rep->attempts);
+	fprintf(f, "attempts=%" PRIu64, rep->attempts);
 	for (i = 0; i < OUTCOME_MAX; i++)
-		printf(" %s=%" PRIu64, outcome_name(i), rep->counts[i]);
-	putchar('\n');
+		fprintf(f, " %s=%" PRIu64, outcome_name(i), rep->counts[i]);
+	fputc('\n', f);
+}
+
+/* Returns 0, or -EIO if stdout (per-attempt lines included) could not be written. */
+static int report_summary(const struct report *rep)
+{
+	report_counts(stdout, rep);
 	if (fflush(stdout) || ferror(stdout)) {
 		complain("stdout: write failed");
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * --done-file: every attempt has its verdict. Flush the results file, so
+ * that it is complete while held connections stay open, then write the
+ * summary line to PATH.tmp and rename it to PATH, so that whoever waits for
+ * PATH never reads half a line. Returns 0 or -errno.
+ */
+static int report_done(struct report *rep, const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+	int err = 0;
+
+	if (rep->results && fflush(rep->results))
+		return -errno;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	report_counts(f, rep);
+	if (ferror(f))
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
 }
 
 /* Returns 0, or -errno if the results file could not be written in full. */
@@ -1027,13 +1065,27 @@ static void wait_for_events(struct run *run, bool starts_due)
 	}
 }
 
+/* The last verdict came in: note when, and say so in --done-file. */
+static void all_attempts_done(struct run *run, uint64_t now)
+{
+	int err;
+
+	run->all_done_ns = now;
+	if (!run->opts->done_path)
+		return;
+	err = report_done(run->report, run->opts->done_path);
+	if (err)
+		run_fail(run, STATUS_RUNTIME, "--done-file: cannot write %s: %s",
+			 run->opts->done_path, strerror(-err));
+}
+
 /* All attempts have their verdict, finite holds are over and --linger has elapsed. */
 static bool run_finished(struct run *run, uint64_t now)
 {
 	const struct options *opts = run->opts;
 
 	if (!run->all_done_ns && run->started == (uint64_t)opts->count && !run->npending)
-		run->all_done_ns = now;
+		all_attempts_done(run, now);
 	if (!run->all_done_ns)
 		return false;
 	if (opts->hold_ms > 0 && run->nheld)
@@ -1124,6 +1176,7 @@ static int run_loop(struct run *run)
 
 enum option_key {
 	OPT_BLOCKING = 0x100,
+	OPT_DONE_FILE,
 };
 
 static const char doc[] =
@@ -1154,6 +1207,8 @@ static const char doc[] =
 	"        give up on connects pending after 300 ms (aborted), results in out.tsv\n"
 	"  connburst -n 3 -H -1 -l -1 198.18.0.2 80\n"
 	"        hold established connections until SIGINT/SIGTERM\n"
+	"  connburst -n 15000 -c 15000 -H -1 -l -1 -q --done-file d api.test 443\n"
+	"        hold them, and create d once every attempt has its verdict\n"
 	"  connburst -n 50 -r 10 -R -4 svc.test 443\n"
 	"        one DNS lookup per attempt, 10 attempts per second\n"
 	"  connburst --blocking -t 2000 -b 198.18.0.1 198.18.0.2 80\n"
@@ -1186,6 +1241,10 @@ static const struct argp_option option_table[] = {
 	  "One blocking connect() at a time (-c ignored); -t becomes SO_SNDTIMEO", 0 },
 	{ "results", 'o', "FILE", 0, "Write one tab-separated line per attempt to FILE", 0 },
 	{ "quiet", 'q', NULL, 0, "No per-attempt lines on stdout", 0 },
+	{ "done-file", OPT_DONE_FILE, "FILE", 0,
+	  "When every attempt has its verdict, flush the results file and write the summary "
+	  "line to FILE (created whole, by rename), while held connections stay open",
+	  0 },
 	{},
 };
 
@@ -1305,6 +1364,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		opts->quiet = true;
+		break;
+	case OPT_DONE_FILE:
+		if (!*arg)
+			argp_failure(state, STATUS_USAGE, 0, "--done-file: empty file name");
+		opts->done_path = arg;
 		break;
 	case ARGP_KEY_ARG:
 		parse_positional(state, opts, arg);
