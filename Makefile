@@ -7,6 +7,7 @@
 # make vm         the attach modes this machine refuses, in a QEMU VM
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
+# make scale      the exactness check at the seed's scale (tools/lab, minutes)
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -64,7 +65,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench format check-format clean
+.PHONY: all static run deps test unit e2e vm fuzz bench scale format check-format clean
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -156,6 +157,11 @@ e2e: all
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh
+
+# 64,000 connects through the lab's NAT at full size, synscope's counts
+# against the load generator's and the kernel's; not part of make test.
+scale: all
+	$(Q)bash tests/scale/exact.sh
 
 # fentry and kprobe modes on Debian's 6.1 kernel in QEMU; SYNSCOPE_SKIP_VM=1 skips.
 vm:
