@@ -94,9 +94,24 @@ enum tp {
 	TP__COUNT,
 };
 
-/* Per CPU: is the first program of a tracepoint running here now? */
+/*
+ * Per CPU and tracepoint: the arguments of the firings whose first program
+ * ran, newest last, until their takeover saw them (a firing that interrupts
+ * another between its two programs pushes on top).  A takeover that does not
+ * find its own firing on top runs in a firing its first program was skipped
+ * in.
+ */
+#define FIRINGS 4 /* a power of two; nesting is at most process, softirq, hardirq */
+
+struct firings {
+	__u64 a[FIRINGS];
+	__u64 b[FIRINGS];
+	__u32 top;
+	__u32 pad;
+};
+
 struct busy {
-	__u8 running[TP__COUNT];
+	struct firings tp[TP__COUNT];
 };
 
 struct {
@@ -897,65 +912,105 @@ int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
  * program and its takeover.
  */
 
-#define FIRST(tp, work)                       \
-	do {                                  \
-		struct busy *b = busy_here(); \
-		if (b)                        \
-			b->running[tp] = 1;   \
-		work;                         \
-		if (b)                        \
-			b->running[tp] = 0;   \
+/*
+ * The first program notes the firing it handles; the takeover, which runs
+ * after it in every firing, does the work when its firing is not the one on
+ * top: then the first was skipped, busy on this CPU (this firing interrupted
+ * it anywhere between its start and its end, the kernel's own bookkeeping
+ * included).
+ */
+static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
+{
+	struct busy *busy = busy_here();
+	struct firings *f;
+	__u32 i;
+
+	if (!busy || tp >= TP__COUNT)
+		return;
+	f = &busy->tp[tp];
+	i = f->top & (FIRINGS - 1);
+	f->a[i] = a;
+	f->b[i] = b;
+	f->top++;
+}
+
+static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
+{
+	struct busy *busy = busy_here();
+	struct firings *f;
+	__u32 i;
+
+	if (!busy || tp >= TP__COUNT)
+		return false;
+	f = &busy->tp[tp];
+	i = (f->top - 1) & (FIRINGS - 1);
+	if (f->top && f->a[i] == a && f->b[i] == b) {
+		f->top--;
+		return false;
+	}
+	return true;
+}
+
+#define FIRST(tp, a, b, work)        \
+	do {                         \
+		first_ran(tp, a, b); \
+		work;                \
 	} while (0)
 
-#define TAKEOVER(tp, counter, work)           \
+#define TAKEOVER(tp, a, b, counter, work)     \
 	do {                                  \
-		struct busy *b = busy_here(); \
-		if (!b || !b->running[tp])    \
+		if (!first_skipped(tp, a, b)) \
 			return 0;             \
 		count(counter);               \
 		work;                         \
 	} while (0)
 
+/* One firing of inet_sock_set_state: the socket and its transition. */
+#define TRANSITION(o, n) ((__u64)(__u32)(o) << 32 | (__u32)(n))
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	FIRST(TP_STATE, handle_set_state(sk, oldstate, newstate));
+	FIRST(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate),
+	      handle_set_state(sk, oldstate, newstate));
 	return 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_inet_sock_set_state_takeover, const struct sock *sk, int oldstate, int newstate)
 {
-	TAKEOVER(TP_STATE, COUNTER_TAKEOVER_STATE, handle_set_state(sk, oldstate, newstate));
+	TAKEOVER(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate), COUNTER_TAKEOVER_STATE,
+		 handle_set_state(sk, oldstate, newstate));
 	return 0;
 }
 
 /* Not its err argument (6.18): older kernels have only sk and skb. */
 SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
+int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
 {
-	FIRST(TP_RETRANSMIT, handle_retransmit(sk));
+	FIRST(TP_RETRANSMIT, (__u64)sk, (__u64)skb, handle_retransmit(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(btf_tcp_retransmit_skb_takeover, const struct sock *sk)
+int BPF_PROG(btf_tcp_retransmit_skb_takeover, const struct sock *sk, const struct sk_buff *skb)
 {
-	TAKEOVER(TP_RETRANSMIT, COUNTER_TAKEOVER_RETRANSMIT, handle_retransmit(sk));
+	TAKEOVER(TP_RETRANSMIT, (__u64)sk, (__u64)skb, COUNTER_TAKEOVER_RETRANSMIT,
+		 handle_retransmit(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock, const struct sock *sk)
 {
-	FIRST(TP_DESTROY, handle_destroy(sk));
+	FIRST(TP_DESTROY, (__u64)sk, 0, handle_destroy(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock_takeover, const struct sock *sk)
 {
-	TAKEOVER(TP_DESTROY, COUNTER_TAKEOVER_DESTROY, handle_destroy(sk));
+	TAKEOVER(TP_DESTROY, (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY, handle_destroy(sk));
 	return 0;
 }
 
