@@ -22,9 +22,9 @@
  * CPU (the kernel counts the run in its recursion_misses), e.g. when a
  * softirq times out an attempt while the program handles a state change in
  * process context.  So each tracepoint has a second program, the takeover,
- * which does the work exactly when the first is busy on this CPU (a per-CPU
- * flag says so); userspace counts the runs that neither handled as the
- * first's misses minus the takeovers.
+ * which does the work exactly when the first was skipped (see first_ran());
+ * userspace counts the runs that neither handled as the first's misses
+ * minus the takeovers.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
