@@ -534,7 +534,8 @@ static void add_start(struct collector *c, const struct conn_event *ev)
  * A resolved attempt is no longer in flight.  An attempt named while in
  * flight keeps that name: a later answer must not rename it.
  */
-static void pending_resolved(struct collector *c, const struct conn_event *ev, struct attempt *a)
+static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev,
+			     struct attempt *a)
 {
 	struct pending *p = pending_find(c, ev->sock, ev->ts_ns);
 
@@ -542,6 +543,14 @@ static void pending_resolved(struct collector *c, const struct conn_event *ev, s
 		return;
 	if (p->dns.host[0])
 		a->dns = p->dns;
+	/*
+	 * The kernel's own count for the socket is the truth: a retransmit
+	 * the tracepoint did not show is counted now.
+	 */
+	if (a->syn_retries > p->retransmits_seen) {
+		d->syn_retransmits += a->syn_retries - p->retransmits_seen;
+		c->total.syn_retransmits += a->syn_retries - p->retransmits_seen;
+	}
 	pending_remove(c, p);
 }
 
@@ -558,7 +567,7 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 	if (!d)
 		return false;
 	/* Named while in flight, or now. */
-	pending_resolved(c, ev, out);
+	pending_resolved(c, d, ev, out);
 	if (!out->dns.host[0])
 		attempt_dns_of(c, &out->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
 	if (out->dns.host[0]) {
@@ -581,6 +590,7 @@ static void add_retransmit(struct collector *c, const struct conn_event *ev)
 	if (p) {
 		p->info.syn_retries = ev->syn_retries;
 		p->info.sport = ev->sport;
+		p->retransmits_seen++;
 	}
 	d = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (d)

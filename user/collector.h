@@ -135,6 +135,7 @@ struct pending {
 	struct attempt_dns dns; /* named when it started */
 	__u64 age_ns;		/* as of the last scan */
 	struct dest *dest;
+	__u16 retransmits_seen;	     /* retransmit events of it so far */
 	struct pending *prev, *next; /* in the order the starts arrived */
 	bool stall_reported;
 };
