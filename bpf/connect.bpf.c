@@ -640,6 +640,7 @@ static __always_inline void handle_destroy(const struct sock *sk)
 		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
 	} else if (st->phase == PHASE_INFLIGHT) {
+		count(COUNTER_OUTCOME_AT_DESTROY);
 		attempt_closed(sk, st);
 	} else {
 		count(COUNTER_CLOSE_UNSEEN);
