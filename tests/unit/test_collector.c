@@ -174,13 +174,16 @@ static void test_scan_and_stalls(void **state)
 	assert_int_equal(on_stall_seen->info.syn_retries, 1);
 	assert_int_equal(on_stall_seen->info.sport, 4242);
 
-	/* The old one resolves: its event removes it from flight at once. */
+	/* The old one resolves: its event removes it from flight at once, and
+	 * the retransmits the kernel counted but no event showed are counted. */
 	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_TIMEOUT, 11);
 	ev.ts_ns = 1000;
+	ev.syn_retries = 3;
 	assert_true(collector_add_event(c, &ev, &a));
 	d = find(c, 2, 80);
 	assert_int_equal(d->inflight, 1);
 	assert_int_equal(d->stalled, 1);
+	assert_int_equal(d->syn_retransmits, 1 + 3);
 
 	/* Past the ttl the young one leaves the gauge. */
 	collector_scan_pending(c, 9000 + 1000001, 1000000, stall_seen, NULL);
