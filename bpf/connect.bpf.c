@@ -518,10 +518,46 @@ static __always_inline void attempt_failed_in_call(const struct sock *sk, struct
  * and close the socket.  So the soft error is remembered whenever the
  * attempt is seen.
  */
+static __always_inline void open_closed(const struct sock *sk, struct sock_state *st);
+
+/*
+ * The attempt established but its transition to ESTABLISHED ran no program
+ * (seen on 6.18 under load, without a skipped run counted): a SYN-ACK was
+ * accepted (rcv_nxt is the peer's sequence number; 0 only once in 2^32).
+ * Its handshake latency is not known any more: the smoothed RTT stands in.
+ */
+static __always_inline bool established_unseen(const struct sock *sk, struct sock_state *st)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	struct conn_event *ev;
+	__u32 srtt_us;
+
+	if (!BPF_CORE_READ(tp, rcv_nxt))
+		return false;
+	count(COUNTER_OUTCOME_LATE);
+	srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	ev = event_of(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT, sk, st);
+	if (ev) {
+		ev->outcome = OUTCOME_ESTABLISHED;
+		ev->duration_ns = srtt_us ? srtt_us * 1000ULL : bpf_ktime_get_ns() - st->start_ns;
+		ev->syn_retries = syn_retries_of(sk, st->syn_retries);
+		bpf_ringbuf_submit(ev, wakeup_flags());
+	}
+	attempt_done(st);
+	/* And its close, so that the open gauge stays right. */
+	if (gauge_take(&open_now, max_open)) {
+		st->established_ns = st->start_ns;
+		open_closed(sk, st);
+	}
+	return true;
+}
+
 static __always_inline void attempt_closed(const struct sock *sk, struct sock_state *st)
 {
 	int error = sk->sk_err;
 
+	if (established_unseen(sk, st))
+		return;
 	remember_soft_error(sk, st);
 	if (!error && in_connect_call(sk))
 		attempt_failed_in_call(sk, st);
@@ -640,8 +676,10 @@ static __always_inline void handle_destroy(const struct sock *sk)
 		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
 	} else if (st->phase == PHASE_INFLIGHT) {
-		count(COUNTER_OUTCOME_AT_DESTROY);
-		attempt_closed(sk, st);
+		if (!established_unseen(sk, st)) {
+			count(COUNTER_OUTCOME_LATE);
+			attempt_closed(sk, st);
+		}
 	} else {
 		count(COUNTER_CLOSE_UNSEEN);
 		open_closed(sk, st);

@@ -65,7 +65,7 @@ enum counter {
 	COUNTER_TAKEOVER_STATE,	     /* state changes handled by the takeover program */
 	COUNTER_TAKEOVER_RETRANSMIT, /* SYN retransmits handled by the takeover program */
 	COUNTER_TAKEOVER_DESTROY,    /* socket destructions handled by the takeover program */
-	COUNTER_OUTCOME_AT_DESTROY,  /* outcomes found only when the socket was destroyed */
+	COUNTER_OUTCOME_LATE,	     /* outcomes whose transition ran no program, found later */
 	COUNTER__COUNT,
 };
 

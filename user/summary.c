@@ -73,7 +73,7 @@ void accounting_print(FILE *f, const struct accounting *a)
 		"socket storage failed %llu, map operations failed %llu, out of memory %llu, "
 		"program runs skipped by the kernel %llu), "
 		"expired %llu (in-flight %llu, connect calls %llu); unseen closes found later "
-		"%llu, outcomes found when the socket was destroyed %llu\n",
+		"%llu, outcomes found late %llu\n",
 		(unsigned long long)accounting_produced(a),
 		(unsigned long long)accounting_delivered(a),
 		(unsigned long long)accounting_dropped(a),
@@ -87,7 +87,7 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
 		(unsigned long long)a->expired_calls,
 		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN],
-		(unsigned long long)a->kernel[COUNTER_OUTCOME_AT_DESTROY]);
+		(unsigned long long)a->kernel[COUNTER_OUTCOME_LATE]);
 }
 
 /* Reasons with a non-zero count, "name N, name N". */
