@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The collector owns what synscope knows: the per-destination table, the
- * attempts in flight (from the kernel's in-flight map) and the event
+ * attempts in flight (from the kernel's start and outcome records) and the event
  * accounting.  Events and scans go in; the text output, the CSV writers, the
  * dashboard and the summary only read what comes out.
  */
