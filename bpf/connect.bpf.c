@@ -573,11 +573,13 @@ static __always_inline void attempt_closed(const struct sock *sk, struct sock_st
 /* An established connection we followed is gone: send its close. */
 static __always_inline void open_closed(const struct sock *sk, struct sock_state *st)
 {
-	struct conn_event *ev = event_of(COUNTER_CLOSE_EVENTS, EVENT_CLOSE, sk, st);
 	__u64 now = bpf_ktime_get_ns();
+	struct conn_event *ev;
 
 	st->phase = PHASE_NONE;
 	gauge_give(&open_now);
+	/* Checked at once: older verifiers do not know a checked pointer later. */
+	ev = event_of(COUNTER_CLOSE_EVENTS, EVENT_CLOSE, sk, st);
 	if (!ev)
 		return;
 	ev->ts_ns = now;
