@@ -154,9 +154,12 @@ int tracefs_ensure(bool verbose)
 
 static int probe_cgroup2(void)
 {
-	char root[PATH_MAX];
+	int fd = cgroup2_root_fd();
 
-	return cgroup2_root(root, sizeof(root));
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
 }
 
 static bool btf_has(const struct btf *btf, const char *name, __u32 kind)

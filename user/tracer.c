@@ -130,15 +130,11 @@ int tracer_load(struct tracer *t, const struct config *cfg)
 static int attach_cgroup_hooks(struct tracer *t)
 {
 	struct connect_bpf *skel = t->skel;
-	char root[PATH_MAX];
-	int fd, err = cgroup2_root(root, sizeof(root));
+	int fd = cgroup2_root_fd(), err = 0;
 
 	/* Without cgroup v2 the fentry and kprobe modes do without the SO_ERROR hook. */
-	if (err)
-		return t->mode == PROBE_MODE_TRACEPOINT ? err : 0;
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return t->mode == PROBE_MODE_TRACEPOINT ? fd : 0;
 	t->getsockopt = bpf_program__attach_cgroup(skel->progs.cgroup_getsockopt, fd);
 	if (!t->getsockopt)
 		err = -errno;
