@@ -98,8 +98,7 @@ enum tp {
  * Per CPU and tracepoint: the arguments of the firings whose first program
  * ran, newest last, until their takeover saw them (a firing that interrupts
  * another between its two programs pushes on top).  A takeover that does not
- * find its own firing on top runs in a firing its first program was skipped
- * in.
+ * find its own firing runs in a firing its first program was skipped in.
  */
 #define FIRINGS 4 /* a power of two; nesting is at most process, softirq, hardirq */
 
@@ -979,15 +978,21 @@ static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
 {
 	struct busy *busy = busy_here();
 	struct firings *f;
-	__u32 i;
+	__u32 i, n;
 
 	if (!busy || tp >= TP__COUNT)
 		return false;
 	f = &busy->tp[tp];
-	i = (f->top - 1) & (FIRINGS - 1);
-	if (f->top && f->a[i] == a && f->b[i] == b) {
-		f->top--;
-		return false;
+	/*
+	 * Its own firing is on top, or under the firings of others whose
+	 * takeover was skipped (they interrupted a takeover): those go too.
+	 */
+	for (n = 1; n <= FIRINGS && n <= f->top; n++) {
+		i = (f->top - n) & (FIRINGS - 1);
+		if (f->a[i] == a && f->b[i] == b) {
+			f->top -= n;
+			return false;
+		}
 	}
 	return true;
 }
