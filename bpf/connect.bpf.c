@@ -968,10 +968,11 @@ static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
 	if (!busy || tp >= TP__COUNT)
 		return;
 	f = &busy->tp[tp];
-	i = f->top & (FIRINGS - 1);
+	/* The place first: a firing that interrupts the writes takes the next one. */
+	i = f->top++ & (FIRINGS - 1);
+	asm volatile("" ::: "memory");
 	f->a[i] = a;
 	f->b[i] = b;
-	f->top++;
 }
 
 static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
