@@ -4,19 +4,27 @@
  * its outcome, counts its SYN retransmissions, and follows established
  * connections until they close.
  *
- * Three attach modes share one body; userspace loads only one mode's entry
- * points:
+ * What the tracer knows of a socket lives in the socket's own storage
+ * (sk_storage): it is freed with the socket, so there are no stale entries
+ * keyed by a reused address and no close to miss.
+ *
+ * All modes follow each socket with tp_btf sock:inet_sock_set_state (CLOSE
+ * -> SYN_SENT starts an attempt, the next ESTABLISHED or CLOSE ends it),
+ * tcp:tcp_retransmit_skb and tcp:tcp_destroy_sock.  The start of the
+ * connect call and its errors come from, by mode:
  *  - fentry/fexit on tcp_v4_connect/tcp_v6_connect,
  *  - kprobe/kretprobe on the same functions,
- *  - tracepoints only: syscalls:sys_enter_connect/sys_exit_connect.
- * All modes use sock:inet_sock_set_state and tcp:tcp_retransmit_skb
- * (tp_btf where the kernel has BTF for them, else raw_tp).
+ *  - tracepoint: cgroup connect4/connect6 on the cgroup v2 root (paid only
+ *    by connects); --connect-errors adds syscalls:sys_exit_connect, which
+ *    alone knows the errno of a connect that failed before SYN_SENT.
  *
- * The start of an attempt is the CLOSE -> SYN_SENT transition, in the
- * connecting thread; its end is the next transition to ESTABLISHED or CLOSE,
- * often in softirq or timer context.  The connect call (function or syscall)
- * adds what the state changes cannot tell: the errno of a connect that failed
- * locally.
+ * Nesting: a tp_btf program does not run while it already runs on the same
+ * CPU (the kernel counts the run in its recursion_misses), e.g. when a
+ * softirq times out an attempt while the program handles a state change in
+ * process context.  So each tracepoint has a second program, the takeover,
+ * which does the work exactly when the first was skipped (see first_ran());
+ * userspace counts the runs that neither handled as the first's misses
+ * minus the takeovers.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,13 +33,16 @@
 #include <bpf/bpf_endian.h>
 #include "connect.h"
 
-#define AF_INET	       2
-#define AF_INET6       10
-#define IPPROTO_TCP    6
-#define S_IFMT	       00170000
-#define S_IFSOCK       0140000
-#define SS_UNCONNECTED 1
-#define ERESTARTSYS    512 /* kernel-internal, include/linux/errno.h */
+#define AF_INET		2
+#define AF_INET6	10
+#define IPPROTO_TCP	6
+#define SOCK_STREAM	1
+#define SS_UNCONNECTED	1
+#define ERESTARTSYS	512 /* kernel-internal, include/linux/errno.h */
+#define SK_STORAGE_NEW	1   /* BPF_SK_STORAGE_GET_F_CREATE */
+#define SK_STORAGE_FIND 0
+#define SOL_SOCKET	1
+#define SO_ERROR	4
 
 /* Set by userspace before load. */
 const volatile __u32 filter_tgid = 0;
@@ -40,6 +51,14 @@ const volatile __u8 filter_family = 0;
 const volatile __u8 filter_dst = 0; /* destinations must match dst_filter */
 const volatile char filter_comm[COMM_LEN] = {};
 const volatile __u64 wakeup_bytes = 256 * 1024;
+const volatile __u64 max_inflight = DEFAULT_MAX_INFLIGHT;
+const volatile __u64 max_open = DEFAULT_MAX_OPEN;
+const volatile __u64 inflight_ttl_ns = 0; /* 0: none */
+const volatile __u8 track_calls = 0;	  /* connect_calls entries are made */
+
+/* Attempts in flight and connections followed now, over all CPUs. */
+__u64 inflight_now = 0;
+__u64 open_now = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -47,26 +66,18 @@ struct {
 } events SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_INFLIGHT);
-	__type(key, __u64);
-	__type(value, struct inflight);
-} inflight SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock_state);
+} socks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_INFLIGHT);
+	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct connect_call);
 } connect_calls SEC(".maps");
-
-/* Established connections being followed. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DEFAULT_MAX_OPEN);
-	__type(key, __u64);
-	__type(value, struct open_conn);
-} open_conns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -74,6 +85,40 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+/* The tracepoints with a takeover program. */
+enum tp {
+	TP_STATE = 0,
+	TP_RETRANSMIT,
+	TP_DESTROY,
+	TP__COUNT,
+};
+
+/*
+ * Per CPU and tracepoint: the arguments of the firings whose first program
+ * ran, newest last, until their takeover saw them (a firing that interrupts
+ * another between its two programs pushes on top).  A takeover that does not
+ * find its own firing runs in a firing its first program was skipped in.
+ */
+#define FIRINGS 4 /* a power of two; nesting is at most process, softirq, hardirq */
+
+struct firings {
+	__u64 a[FIRINGS];
+	__u64 b[FIRINGS];
+	__u32 top;
+	__u32 pad;
+};
+
+struct busy {
+	struct firings tp[TP__COUNT];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct busy);
+} busy SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -83,13 +128,14 @@ struct {
 	__type(value, __u8);
 } dst_filter SEC(".maps");
 
+/* Atomic: a softirq run may interrupt a process-context one on this CPU. */
 static __always_inline void count(enum counter which)
 {
 	__u32 key = which;
 	__u64 *value = bpf_map_lookup_elem(&counters, &key);
 
 	if (value)
-		*value += 1;
+		__sync_fetch_and_add(value, 1);
 }
 
 static __always_inline bool comm_wanted(const char *comm)
@@ -174,20 +220,23 @@ static __always_inline __u16 sock_sport(const struct sock *sk)
 	return bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
 }
 
-/* Addresses and ports of a socket, in the byte orders connect.h states. */
+/*
+ * Addresses and ports of a socket, in the byte orders connect.h states.
+ * sk is a BTF pointer (tp_btf, fentry): plain loads, no helper calls.
+ */
 static __always_inline void sock_addrs(const struct sock *sk, __u8 *family, __u8 *saddr,
 				       __u8 *daddr, __u16 *sport, __u16 *dport)
 {
-	*family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	*family = sk->__sk_common.skc_family;
 	if (*family == AF_INET) {
-		bpf_core_read(saddr, 4, &sk->__sk_common.skc_rcv_saddr);
-		bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
+		*(__u32 *)saddr = sk->__sk_common.skc_rcv_saddr;
+		*(__u32 *)daddr = sk->__sk_common.skc_daddr;
 	} else {
 		bpf_core_read(saddr, ADDR_LEN, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(daddr, ADDR_LEN, &sk->__sk_common.skc_v6_daddr);
 	}
 	*sport = sock_sport(sk);
-	*dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	*dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	unmap_v4(family, saddr, daddr);
 }
 
@@ -202,18 +251,30 @@ static __always_inline bool is_tcp(const struct sock *sk)
 	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) == IPPROTO_TCP;
 }
 
-/* The task and socket facts of a new attempt, as seen by the connecting thread. */
-static __always_inline void attempt_init(struct inflight *e, const struct sock *sk, __u64 now)
+/* The per-CPU flags of the first programs. */
+static __always_inline struct busy *busy_here(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&busy, &zero);
+}
+
+static __always_inline struct sock_state *state_of(const struct sock *sk, bool create)
+{
+	return bpf_sk_storage_get(&socks, (struct sock *)sk, NULL,
+				  create ? SK_STORAGE_NEW : SK_STORAGE_FIND);
+}
+
+/* The task facts of a new attempt or call, as seen by the connecting thread. */
+static __always_inline void state_task(struct sock_state *st, __u64 now)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	e->start_ns = now;
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->netns = sock_netns(sk);
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	sock_addrs(sk, &e->family, e->saddr, e->daddr, &e->sport, &e->dport);
+	st->start_ns = now;
+	st->pid = pid_tgid >> 32;
+	st->tid = (__u32)pid_tgid;
+	st->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(st->comm, sizeof(st->comm));
 }
 
 static __always_inline long wakeup_flags(void)
@@ -224,39 +285,53 @@ static __always_inline long wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline struct conn_event *event_reserve(enum counter produced)
+/* A zeroed record of kind, or NULL (counted) when the ring is full. */
+static __always_inline struct conn_event *event_new(enum counter produced, enum event_kind kind)
 {
 	struct conn_event *ev;
 
 	count(produced);
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev)
+	if (!ev) {
 		count(COUNTER_RINGBUF_FULL);
+		return NULL;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
 	return ev;
 }
 
-static __always_inline void event_fill(struct conn_event *ev, __u64 sk, const struct inflight *e)
+/* What the socket's state knows: the connecting task and the attempt's start. */
+static __always_inline void event_task(struct conn_event *ev, const struct sock_state *st)
 {
-	ev->sock = sk;
-	ev->ts_ns = e->start_ns;
-	ev->cgroup_id = e->cgroup_id;
-	ev->pid = e->pid;
-	ev->tid = e->tid;
-	ev->netns = e->netns;
-	ev->family = e->family;
-	ev->dport = e->dport;
-	__builtin_memcpy(ev->saddr, e->saddr, ADDR_LEN);
-	__builtin_memcpy(ev->daddr, e->daddr, ADDR_LEN);
-	__builtin_memcpy(ev->comm, e->comm, COMM_LEN);
-	ev->syn_retries = e->syn_retries > 255 ? 255 : e->syn_retries;
+	ev->ts_ns = st->start_ns;
+	ev->cgroup_id = st->cgroup_id;
+	ev->pid = st->pid;
+	ev->tid = st->tid;
+	__builtin_memcpy(ev->comm, st->comm, COMM_LEN);
+	ev->syn_retries = st->syn_retries > 255 ? 255 : st->syn_retries;
+}
+
+/* The record of a followed socket: task, addresses and ports. */
+static __always_inline struct conn_event *event_of(enum counter produced, enum event_kind kind,
+						   const struct sock *sk,
+						   const struct sock_state *st)
+{
+	struct conn_event *ev = event_new(produced, kind);
+
+	if (!ev)
+		return NULL;
+	event_task(ev, st);
+	ev->sock = (__u64)sk;
+	ev->netns = sock_netns(sk);
+	sock_addrs(sk, &ev->family, ev->saddr, ev->daddr, &ev->sport, &ev->dport);
+	return ev;
 }
 
 /*
  * The SYN retransmissions of an attempt: the kernel's own count for the
  * socket (total_retrans: before the handshake only SYNs are retransmitted),
- * or the retransmits traced, whichever is larger.  The tracepoint alone
- * missed a retransmission that TcpExtTCPSynRetrans counted (seen once on
- * 6.18 under load).
+ * or the retransmits traced, whichever is larger.
  */
 static __always_inline __u8 syn_retries_of(const struct sock *sk, __u16 traced)
 {
@@ -267,163 +342,254 @@ static __always_inline __u8 syn_retries_of(const struct sock *sk, __u16 traced)
 	return counted > 255 ? 255 : counted;
 }
 
-/*
- * Send the outcome of an attempt, and forget the attempt when it was in the
- * in-flight map (after copying it, before publishing it: userspace must not
- * find it in flight once it has read its outcome).  sk is NULL for calls that
- * failed before their socket had a state.
- */
-static __always_inline void attempt_emit(const struct sock *sk, const struct inflight *e,
-					 enum outcome outcome, int error, bool forget)
+/* An ICMP error the socket holds now, or the one seen before. */
+static __always_inline void remember_soft_error(const struct sock *sk, struct sock_state *st)
 {
-	struct conn_event *ev = event_reserve(COUNTER_ATTEMPT_EVENTS);
-	__u64 key = (__u64)sk;
+	int soft = sk->sk_err_soft;
 
-	if (ev) {
-		event_fill(ev, key, e);
-		ev->kind = EVENT_ATTEMPT;
-		ev->outcome = outcome;
-		ev->error = error;
-		ev->duration_ns = bpf_ktime_get_ns() - e->start_ns;
-		/* Only the source port is new: a failing tcp_v4_connect()
-		 * clears the destination port before its return is seen. */
-		if (sk) {
-			ev->sport = sock_sport(sk);
-			ev->syn_retries = syn_retries_of(sk, e->syn_retries);
-		}
+	if (soft)
+		st->soft_error = soft;
+}
+
+/* Attempts in flight across CPUs: take a place, or say there is none. */
+static __always_inline bool gauge_take(__u64 *now, __u64 max)
+{
+	if (__sync_fetch_and_add(now, 1) < max)
+		return true;
+	__sync_fetch_and_add(now, -1);
+	return false;
+}
+
+static __always_inline void gauge_give(__u64 *now)
+{
+	__sync_fetch_and_add(now, -1);
+}
+
+/* The attempt in st is over: it leaves the gauge and its socket is no longer followed. */
+static __always_inline void attempt_done(struct sock_state *st)
+{
+	st->phase = PHASE_NONE;
+	gauge_give(&inflight_now);
+}
+
+/*
+ * Send the outcome of an attempt.  An attempt older than --inflight-ttl was
+ * expired by userspace: counted, not sent.
+ */
+static __always_inline void attempt_emit(const struct sock *sk, struct sock_state *st,
+					 enum outcome outcome, int error)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct conn_event *ev;
+
+	if (inflight_ttl_ns && now - st->start_ns > inflight_ttl_ns) {
+		count(COUNTER_EXPIRED);
+		return;
 	}
-	if (forget)
-		bpf_map_delete_elem(&inflight, &key);
-	if (ev)
-		bpf_ringbuf_submit(ev, wakeup_flags());
+	ev = event_of(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT, sk, st);
+	if (!ev)
+		return;
+	ev->outcome = outcome;
+	ev->error = error;
+	ev->duration_ns = now - st->start_ns;
+	ev->syn_retries = syn_retries_of(sk, st->syn_retries);
+	bpf_ringbuf_submit(ev, wakeup_flags());
+}
+
+/* The connect call of this thread on sk, if calls are followed and it is one. */
+static __always_inline struct connect_call *call_of(const struct sock *sk)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct connect_call *call;
+
+	if (!track_calls)
+		return NULL;
+	call = bpf_map_lookup_elem(&connect_calls, &tid);
+	if (!call || (call->sock && call->sock != (__u64)sk))
+		return NULL;
+	return call;
 }
 
 /* CLOSE -> SYN_SENT: a new attempt, in the connecting thread. */
 static __always_inline void attempt_start(const struct sock *sk)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight e = {};
 	struct connect_call *call;
-	__u64 key = (__u64)sk;
+	struct conn_event *ev;
+	struct sock_state *st;
+	__u64 now = bpf_ktime_get_ns();
+	__u8 family, daddr[ADDR_LEN] = {}, saddr[ADDR_LEN] = {};
+	__u16 sport, dport;
 
-	attempt_init(&e, sk, bpf_ktime_get_ns());
-	if (!attempt_wanted(e.family, e.daddr, e.dport))
+	sock_addrs(sk, &family, saddr, daddr, &sport, &dport);
+	if (!attempt_wanted(family, daddr, dport))
 		return;
-	call = bpf_map_lookup_elem(&connect_calls, &tid);
-	/* The tracepoint mode learns the call's socket here. */
-	if (call && (call->sock == key || !call->sock)) {
-		call->sock = key;
-		call->syn_sent = 1;
-		e.in_connect = 1;
-		if (call->start_ns)
-			e.start_ns = call->start_ns;
+	st = state_of(sk, true);
+	if (!st) {
+		count(COUNTER_STORAGE_FAILED);
+		return;
 	}
-	if (bpf_map_update_elem(&inflight, &key, &e, BPF_ANY))
+	if (st->phase == PHASE_OPEN) {
+		/* Its close was not seen (yet the socket connects again). */
+		count(COUNTER_CLOSE_UNSEEN);
+		gauge_give(&open_now);
+	}
+	if (st->phase == PHASE_INFLIGHT)
+		gauge_give(&inflight_now);
+	/* The call's start: from the cgroup hook, fentry or kprobe. */
+	if (st->phase != PHASE_CALL)
+		st->start_ns = 0;
+	call = call_of(sk);
+	if (call) {
+		call->sock = (__u64)sk;
+		call->syn_sent = 1;
+		st->start_ns = call->start_ns;
+	}
+	st->phase = PHASE_NONE;
+	if (!gauge_take(&inflight_now, max_inflight)) {
 		count(COUNTER_INFLIGHT_FULL);
+		return;
+	}
+	state_task(st, st->start_ns ?: now);
+	st->syn_retries = 0;
+	st->soft_error = 0;
+	st->phase = PHASE_INFLIGHT;
+	ev = event_of(COUNTER_START_EVENTS, EVENT_START, sk, st);
+	if (ev)
+		bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
-/* Follow an established connection until it closes; its destination is kept. */
-static __always_inline void open_track(const struct sock *sk, const struct inflight *e)
+/* Follow an established connection until it closes, if there is room. */
+static __always_inline void open_track(struct sock_state *st)
 {
-	struct open_conn conn = {};
-	__u64 key = (__u64)sk;
-
-	conn.established_ns = bpf_ktime_get_ns();
-	conn.netns = e->netns;
-	conn.family = e->family;
-	conn.dport = e->dport;
-	conn.sport = sock_sport(sk);
-	__builtin_memcpy(conn.daddr, e->daddr, ADDR_LEN);
-	if (bpf_map_update_elem(&open_conns, &key, &conn, BPF_ANY))
+	if (!gauge_take(&open_now, max_open)) {
 		count(COUNTER_OPEN_FULL);
+		return;
+	}
+	st->established_ns = bpf_ktime_get_ns();
+	st->phase = PHASE_OPEN;
 }
 
-/* A followed attempt reached ESTABLISHED. */
-static __always_inline void attempt_established(const struct sock *sk, struct inflight *e)
+static __always_inline void attempt_established(const struct sock *sk, struct sock_state *st)
 {
-	struct inflight copy = *e;
+	attempt_emit(sk, st, OUTCOME_ESTABLISHED, 0);
+	attempt_done(st);
+	open_track(st);
+}
 
-	attempt_emit(sk, e, OUTCOME_ESTABLISHED, 0, true);
-	open_track(sk, &copy);
+/* Inside tcp_v*_connect (it failed after SYN_SENT), or after connect() returned? */
+static __always_inline bool in_connect_call(const struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	return sock && sock->state == SS_UNCONNECTED;
+}
+
+/*
+ * Closed inside the connect call without an error: tcp_v*_connect failed
+ * after SYN_SENT.  Where the call is followed its return value decides
+ * (the attempt waits in the call); else no source port means no ephemeral
+ * port was free: EADDRNOTAVAIL.
+ */
+static __always_inline void attempt_failed_in_call(const struct sock *sk, struct sock_state *st)
+{
+	struct connect_call *call = call_of(sk);
+	__u16 sport = sock_sport(sk);
+
+	if (!call) {
+		attempt_emit(sk, st, OUTCOME_LOCAL_ERROR, sport ? 0 : EADDRNOTAVAIL);
+		return;
+	}
+	__builtin_memset(&call->ev, 0, sizeof(call->ev));
+	event_task(&call->ev, st);
+	call->ev.kind = EVENT_ATTEMPT;
+	call->ev.sock = (__u64)sk;
+	call->ev.netns = sock_netns(sk);
+	sock_addrs(sk, &call->ev.family, call->ev.saddr, call->ev.daddr, &call->ev.sport,
+		   &call->ev.dport);
+	call->closed = 1;
 }
 
 /*
  * A followed attempt reached CLOSE: sk_err tells why, if anything does.
  *
- * An ICMP error that arrives while the socket is locked (often during
- * connect() itself on fast paths) only sets sk_err_soft; the kernel reports
- * it when its retries run out, but the application may read it first with
- * SO_ERROR, which clears it, and close the socket.  So sk_err_soft is also
- * remembered whenever the attempt is seen (connect's return, retransmits).
+ * An ICMP error that arrives while the socket is locked only sets
+ * sk_err_soft; the application may read it with SO_ERROR, which clears it,
+ * and close the socket.  So the soft error is remembered whenever the
+ * attempt is seen.
  */
-static __always_inline void attempt_closed(const struct sock *sk, struct inflight *e)
-{
-	int error = BPF_CORE_READ(sk, sk_err);
+static __always_inline void open_closed(const struct sock *sk, struct sock_state *st);
 
-	if (!error && e->in_connect) {
-		/* Failed inside tcp_v*_connect (no port, no route, ...) or the
-		 * caller's own doing: connect()'s return value decides. */
-		e->closed_in_connect = 1;
-		return;
+/*
+ * The attempt established but its transition to ESTABLISHED ran no program
+ * (seen on 6.18 under load, without a skipped run counted): a SYN-ACK was
+ * accepted (rcv_nxt is the peer's sequence number; 0 only once in 2^32).
+ * Its handshake latency is not known any more: the smoothed RTT stands in.
+ */
+static __always_inline bool established_unseen(const struct sock *sk, struct sock_state *st)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	struct conn_event *ev;
+	__u32 srtt_us;
+
+	if (!BPF_CORE_READ(tp, rcv_nxt))
+		return false;
+	count(COUNTER_OUTCOME_LATE);
+	srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	ev = event_of(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT, sk, st);
+	if (ev) {
+		ev->outcome = OUTCOME_ESTABLISHED;
+		ev->duration_ns = srtt_us ? srtt_us * 1000ULL : bpf_ktime_get_ns() - st->start_ns;
+		ev->syn_retries = syn_retries_of(sk, st->syn_retries);
+		bpf_ringbuf_submit(ev, wakeup_flags());
 	}
-	if (!error)
-		error = BPF_CORE_READ(sk, sk_err_soft) ?: e->soft_error;
-	if (error)
-		attempt_emit(sk, e, outcome_of_sk_error(error), error, true);
+	attempt_done(st);
+	/* And its close, so that the open gauge stays right. */
+	if (gauge_take(&open_now, max_open)) {
+		st->established_ns = st->start_ns;
+		open_closed(sk, st);
+	}
+	return true;
+}
+
+static __always_inline void attempt_closed(const struct sock *sk, struct sock_state *st)
+{
+	int error = sk->sk_err;
+
+	if (established_unseen(sk, st))
+		return;
+	remember_soft_error(sk, st);
+	if (!error && in_connect_call(sk))
+		attempt_failed_in_call(sk, st);
+	else if (error)
+		attempt_emit(sk, st, outcome_of_sk_error(error), error);
+	else if (st->soft_error)
+		attempt_emit(sk, st, outcome_of_sk_error(st->soft_error), st->soft_error);
 	else
-		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);
+		attempt_emit(sk, st, OUTCOME_ABORTED, 0);
+	attempt_done(st);
 }
 
 /* An established connection we followed is gone: send its close. */
-static __always_inline void open_gone(__u64 key, const struct open_conn *conn)
+static __always_inline void open_closed(const struct sock *sk, struct sock_state *st)
 {
-	struct conn_event *ev = event_reserve(COUNTER_CLOSE_EVENTS);
 	__u64 now = bpf_ktime_get_ns();
+	struct conn_event *ev;
 
-	if (ev) {
-		ev->sock = key;
-		ev->ts_ns = now;
-		ev->duration_ns = now - conn->established_ns;
-		ev->netns = conn->netns;
-		ev->family = conn->family;
-		ev->sport = conn->sport;
-		ev->dport = conn->dport;
-		__builtin_memcpy(ev->daddr, conn->daddr, ADDR_LEN);
-		ev->kind = EVENT_CLOSE;
-		bpf_ringbuf_submit(ev, wakeup_flags());
-	}
-	bpf_map_delete_elem(&open_conns, &key);
-}
-
-static __always_inline void open_closed(const struct sock *sk)
-{
-	__u64 key = (__u64)sk;
-	struct open_conn *conn = bpf_map_lookup_elem(&open_conns, &key);
-
-	if (conn)
-		open_gone(key, conn);
-}
-
-/*
- * A new attempt on a socket address we still follow as open: that
- * connection's close was not seen (its run was skipped), yet its socket was
- * freed and reused.  Close it now so the open gauge heals.
- */
-static __always_inline void open_reused(const struct sock *sk)
-{
-	__u64 key = (__u64)sk;
-	struct open_conn *conn = bpf_map_lookup_elem(&open_conns, &key);
-
-	if (!conn)
+	st->phase = PHASE_NONE;
+	gauge_give(&open_now);
+	/* Checked at once: older verifiers do not know a checked pointer later. */
+	ev = event_of(COUNTER_CLOSE_EVENTS, EVENT_CLOSE, sk, st);
+	if (!ev)
 		return;
-	count(COUNTER_CLOSE_UNSEEN);
-	open_gone(key, conn);
+	ev->ts_ns = now;
+	ev->duration_ns = now - st->established_ns;
+	ev->syn_retries = 0;
+	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
 static __always_inline void handle_set_state(const struct sock *sk, int oldstate, int newstate)
 {
-	struct inflight *e;
-	__u64 key = (__u64)sk;
+	struct sock_state *st;
 
 	/* Most transitions matter to no one here: leave before reading anything. */
 	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE &&
@@ -432,88 +598,127 @@ static __always_inline void handle_set_state(const struct sock *sk, int oldstate
 	if (!is_tcp(sk))
 		return;
 	if (newstate == TCP_SYN_SENT) {
-		open_reused(sk);
 		attempt_start(sk);
 		return;
 	}
-	e = bpf_map_lookup_elem(&inflight, &key);
-	if (e && newstate == TCP_ESTABLISHED)
-		attempt_established(sk, e);
-	else if (e)
-		attempt_closed(sk, e);
-	else if (newstate == TCP_CLOSE)
-		open_closed(sk);
+	st = state_of(sk, false);
+	if (!st)
+		return;
+	if (st->phase == PHASE_INFLIGHT && newstate == TCP_ESTABLISHED)
+		attempt_established(sk, st);
+	else if (st->phase == PHASE_INFLIGHT)
+		attempt_closed(sk, st);
+	else if (st->phase == PHASE_OPEN && newstate == TCP_CLOSE)
+		open_closed(sk, st);
 }
 
 static __always_inline void handle_retransmit(const struct sock *sk)
 {
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
 	struct conn_event *ev;
-	struct inflight *e;
+	struct sock_state *st;
 
-	if (BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_SYN_SENT)
+	if (sk->__sk_common.skc_state != TCP_SYN_SENT)
 		return;
-	e = bpf_map_lookup_elem(&inflight, &key);
-	if (!e)
+	st = state_of(sk, false);
+	if (!st || st->phase != PHASE_INFLIGHT)
 		return;
-	e->syn_retries++;
-	e->last_retransmit_ns = now;
-	e->sport = sock_sport(sk);
-	e->soft_error = BPF_CORE_READ(sk, sk_err_soft) ?: e->soft_error;
-	ev = event_reserve(COUNTER_RETRANSMIT_EVENTS);
+	st->syn_retries++;
+	remember_soft_error(sk, st);
+	ev = event_of(COUNTER_RETRANSMIT_EVENTS, EVENT_SYN_RETRANSMIT, sk, st);
 	if (!ev)
 		return;
-	event_fill(ev, key, e);
-	ev->kind = EVENT_SYN_RETRANSMIT;
-	ev->duration_ns = now - e->start_ns;
-	ev->sport = e->sport;
+	ev->duration_ns = bpf_ktime_get_ns() - st->start_ns;
 	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
-/* A connect call begins, on socket sk if known, to the struct sockaddr at addr. */
-static __always_inline void call_enter(const struct sock *sk, const void *addr, bool user, int fd)
+/*
+ * A connect call that never reached SYN_SENT (no route, a firewall, a bad
+ * address): its errno is known only where the call's return is traced.
+ */
+static __always_inline void call_failed_early(__u64 sock, __u8 family, const __u8 *daddr,
+					      __u16 dport, const struct sock_state *st, int error)
+{
+	struct conn_event *ev;
+	__u8 fam = family;
+	__u8 addr[ADDR_LEN];
+
+	__builtin_memcpy(addr, daddr, ADDR_LEN);
+	unmap_v4(&fam, NULL, addr);
+	if (!attempt_wanted(fam, addr, dport))
+		return;
+	ev = event_new(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT);
+	if (!ev)
+		return;
+	if (st)
+		event_task(ev, st);
+	ev->sock = sock;
+	ev->family = fam;
+	ev->dport = dport;
+	__builtin_memcpy(ev->daddr, addr, ADDR_LEN);
+	ev->outcome = OUTCOME_LOCAL_ERROR;
+	ev->error = error;
+	ev->duration_ns = bpf_ktime_get_ns() - ev->ts_ns;
+	bpf_ringbuf_submit(ev, wakeup_flags());
+}
+
+/*
+ * The socket is being destroyed.  A connect call that began on it (cgroup
+ * hook) and never reached SYN_SENT failed before any SYN: reported now, its
+ * errno unknown.  An attempt or connection still followed lost its last
+ * transition (a run neither program handled): reported now.
+ */
+static __always_inline void handle_destroy(const struct sock *sk)
+{
+	struct sock_state *st = state_of(sk, false);
+
+	if (!st || st->phase == PHASE_NONE)
+		return;
+	if (st->phase == PHASE_CALL) {
+		st->phase = PHASE_NONE;
+		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
+	} else if (st->phase == PHASE_INFLIGHT) {
+		if (!established_unseen(sk, st)) {
+			count(COUNTER_OUTCOME_LATE);
+			attempt_closed(sk, st);
+		}
+	} else {
+		count(COUNTER_CLOSE_UNSEEN);
+		open_closed(sk, st);
+	}
+}
+
+/* fentry and kprobe modes: a connect call begins on sk, to the struct sockaddr at addr. */
+static __always_inline void call_enter(const struct sock *sk, const void *addr, bool v6)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct connect_call *found, call = {};
+	struct connect_call call = {};
 
-	found = bpf_map_lookup_elem(&connect_calls, &tid);
-	if (found && sk && found->sock == (__u64)sk) {
-		found->depth++;
-		return;
-	}
 	if (!task_wanted())
 		return;
 	call.sock = (__u64)sk;
 	call.start_ns = bpf_ktime_get_ns();
 	call.addr = (__u64)addr;
-	call.user = user;
-	call.fd = fd;
-	call.depth = 1;
+	call.v6 = v6;
+	/* A call whose return was never seen is replaced, not nested into. */
 	if (bpf_map_update_elem(&connect_calls, &tid, &call, BPF_ANY))
 		count(COUNTER_CONNECT_CTX_FULL);
 }
 
-/* The destination of a call, from its struct sockaddr (user or kernel copy). */
-static __always_inline int read_sockaddr(struct inflight *e, const struct connect_call *call)
+/* The destination of a call, from its struct sockaddr (kernel copy). */
+static __always_inline int call_dst(struct connect_call *call)
 {
-	const void *addr = (const void *)call->addr;
 	struct sockaddr_in6 sa = {};
-	long err;
 
-	err = call->user ? bpf_probe_read_user(&sa, sizeof(sa), addr)
-			 : bpf_probe_read_kernel(&sa, sizeof(sa), addr);
-	if (err)
-		return -1;
-	e->family = sa.sin6_family;
-	e->dport = bpf_ntohs(sa.sin6_port);
-	__builtin_memset(e->daddr, 0, ADDR_LEN);
+	if (!call->addr || bpf_probe_read_kernel(&sa, sizeof(sa), (const void *)call->addr))
+		return call->family ? 0 : -1;
+	call->family = sa.sin6_family;
+	call->dport = bpf_ntohs(sa.sin6_port);
 	if (sa.sin6_family == AF_INET)
-		__builtin_memcpy(e->daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+		__builtin_memcpy(call->daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
 	else if (sa.sin6_family == AF_INET6)
-		__builtin_memcpy(e->daddr, &sa.sin6_addr, ADDR_LEN);
+		__builtin_memcpy(call->daddr, &sa.sin6_addr, ADDR_LEN);
 	else
 		return -1;
-	unmap_v4(&e->family, NULL, e->daddr);
 	return 0;
 }
 
@@ -524,85 +729,44 @@ static __always_inline bool is_attempt_error(long ret)
 	       ret != -EINTR && ret != -ERESTARTSYS;
 }
 
-/* The TCP socket behind a file descriptor of the current task, if it is one. */
-static __always_inline const struct sock *tcp_sock_of_fd(int fd)
+static __always_inline void call_delete(__u32 tid)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **fds, *file;
-	struct socket *sock;
-	const struct sock *sk;
-	umode_t mode;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(task, files, fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(task, files, fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((mode & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
-		return NULL;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || !is_tcp(sk))
-		return NULL;
-	return sk;
+	if (bpf_map_delete_elem(&connect_calls, &tid))
+		count(COUNTER_MAP_OP_FAILED);
 }
 
-/*
- * A call that failed before its socket reached SYN_SENT: no route, bad
- * address, ...  In the tracepoint mode the socket is found from the
- * descriptor now, which also tells whether it is TCP at all.
- */
-static __always_inline void call_failed_early(const struct connect_call *call, long ret)
-{
-	const struct sock *sk = (const struct sock *)call->sock;
-	struct inflight e = {};
-
-	if (!sk && call->fd >= 0)
-		sk = tcp_sock_of_fd(call->fd);
-	if (!sk)
-		return;
-	attempt_init(&e, sk, call->start_ns);
-	if (read_sockaddr(&e, call) || !attempt_wanted(e.family, e.daddr, e.dport))
-		return;
-	attempt_emit(NULL, &e, OUTCOME_LOCAL_ERROR, -ret, false);
-}
-
-/* The connect call returned ret. */
+/* The connect call of this thread returned ret. */
 static __always_inline void call_exit(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	const struct sock *sk;
-	struct connect_call *call;
-	struct inflight *e;
+	struct connect_call *call = bpf_map_lookup_elem(&connect_calls, &tid);
+	struct sock_state task = {};
 
-	call = bpf_map_lookup_elem(&connect_calls, &tid);
 	if (!call)
 		return;
-	if (--call->depth > 0)
-		return;
-	if (!call->syn_sent) {
-		if (is_attempt_error(ret))
-			call_failed_early(call, ret);
-		goto out_delete;
+	if (call->closed) {
+		/* Its attempt closed inside the call: the errno is ret. */
+		struct conn_event *ev = event_new(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT);
+
+		if (ev) {
+			__builtin_memcpy(ev, &call->ev, sizeof(*ev));
+			ev->outcome = is_attempt_error(ret) ? OUTCOME_LOCAL_ERROR : OUTCOME_ABORTED;
+			ev->error = is_attempt_error(ret) ? -ret : 0;
+			ev->duration_ns = bpf_ktime_get_ns() - ev->ts_ns;
+			bpf_ringbuf_submit(ev, wakeup_flags());
+		}
+	} else if (!call->syn_sent && is_attempt_error(ret) && !call_dst(call)) {
+		/* Before SYN_SENT: the current task is the connecting one. */
+		state_task(&task, call->start_ns);
+		call_failed_early(call->sock, call->family, call->daddr, call->dport, &task, -ret);
 	}
-	sk = (const struct sock *)call->sock;
-	e = bpf_map_lookup_elem(&inflight, &call->sock);
-	if (!e)
-		goto out_delete;
-	if (!e->closed_in_connect) {
-		/* The SYN is out: its source port is known now. */
-		e->in_connect = 0;
-		e->sport = sock_sport(sk);
-		e->soft_error = BPF_CORE_READ(sk, sk_err_soft);
-	} else if (is_attempt_error(ret))
-		attempt_emit(sk, e, OUTCOME_LOCAL_ERROR, -ret, true);
-	else
-		attempt_emit(sk, e, OUTCOME_ABORTED, 0, true);
-out_delete:
-	bpf_map_delete_elem(&connect_calls, &tid);
+	call_delete(tid);
+}
+
+/* Which tcp_v4_connect calls are calls: not the one tcp_v6_connect makes. */
+static __always_inline bool outer_v4_call(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET;
 }
 
 /* fentry mode */
@@ -610,21 +774,23 @@ out_delete:
 SEC("fentry/tcp_v4_connect")
 int BPF_PROG(fentry_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false, -1);
+	if (outer_v4_call(sk))
+		call_enter(sk, uaddr, false);
 	return 0;
 }
 
 SEC("fexit/tcp_v4_connect")
 int BPF_PROG(fexit_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
 {
-	call_exit(ret);
+	if (outer_v4_call(sk))
+		call_exit(ret);
 	return 0;
 }
 
 SEC("fentry/tcp_v6_connect")
 int BPF_PROG(fentry_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false, -1);
+	call_enter(sk, uaddr, true);
 	return 0;
 }
 
@@ -640,21 +806,32 @@ int BPF_PROG(fexit_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr, int 
 SEC("kprobe/tcp_v4_connect")
 int BPF_KPROBE(kprobe_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false, -1);
+	if (outer_v4_call(sk))
+		call_enter(sk, uaddr, false);
 	return 0;
+}
+
+/* The return of the tcp_v4_connect that tcp_v6_connect made is not a call's. */
+static __always_inline bool inner_v4_return(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct connect_call *call = bpf_map_lookup_elem(&connect_calls, &tid);
+
+	return call && call->v6;
 }
 
 SEC("kretprobe/tcp_v4_connect")
 int BPF_KRETPROBE(kretprobe_tcp_v4_connect, int ret)
 {
-	call_exit(ret);
+	if (!inner_v4_return())
+		call_exit(ret);
 	return 0;
 }
 
 SEC("kprobe/tcp_v6_connect")
 int BPF_KPROBE(kprobe_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr)
 {
-	call_enter(sk, uaddr, false, -1);
+	call_enter(sk, uaddr, true);
 	return 0;
 }
 
@@ -667,12 +844,100 @@ int BPF_KRETPROBE(kretprobe_tcp_v6_connect, int ret)
 
 /* tracepoint mode */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
+/*
+ * The start of a connect call, on the cgroup v2 root: runs for connect()
+ * calls only, inside the call, with the socket locked.  Never denies.
+ */
+static __always_inline void connect_hook(struct bpf_sock_addr *ctx, __u8 family)
 {
-	/* Which socket, and whether TCP at all, is found out only if needed. */
-	call_enter(NULL, (const void *)ctx->args[1], true, (int)ctx->args[0]);
-	return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct connect_call call = {};
+	struct sock_state *st;
+	struct bpf_sock *sk = ctx->sk;
+	__u16 dport = bpf_ntohs((__u16)ctx->user_port);
+	__u8 daddr[ADDR_LEN] = {};
+
+	__u8 wanted_family = family, wanted_daddr[ADDR_LEN];
+
+	if (!sk || ctx->protocol != IPPROTO_TCP)
+		return;
+	if (family == AF_INET) {
+		*(__u32 *)daddr = ctx->user_ip4;
+	} else {
+		((__u32 *)daddr)[0] = ctx->user_ip6[0];
+		((__u32 *)daddr)[1] = ctx->user_ip6[1];
+		((__u32 *)daddr)[2] = ctx->user_ip6[2];
+		((__u32 *)daddr)[3] = ctx->user_ip6[3];
+	}
+	__builtin_memcpy(wanted_daddr, daddr, ADDR_LEN);
+	unmap_v4(&wanted_family, NULL, wanted_daddr);
+	if (!attempt_wanted(wanted_family, wanted_daddr, dport))
+		return;
+	if (track_calls) {
+		call.sock = (__u64)sk;
+		call.start_ns = bpf_ktime_get_ns();
+		call.family = family;
+		call.dport = dport;
+		__builtin_memcpy(call.daddr, daddr, ADDR_LEN);
+		if (bpf_map_update_elem(&connect_calls, &tid, &call, BPF_ANY))
+			count(COUNTER_CONNECT_CTX_FULL);
+		return;
+	}
+	st = bpf_sk_storage_get(&socks, sk, NULL, SK_STORAGE_NEW);
+	if (!st) {
+		count(COUNTER_STORAGE_FAILED);
+		return;
+	}
+	if (st->phase == PHASE_CALL) /* the last call on it failed before SYN_SENT */
+		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
+	if (st->phase != PHASE_NONE)
+		return; /* followed already: not a new call (EALREADY, EISCONN) */
+	state_task(st, bpf_ktime_get_ns());
+	st->family = family;
+	st->dport = dport;
+	__builtin_memcpy(st->daddr, daddr, ADDR_LEN);
+	st->phase = PHASE_CALL;
+}
+
+SEC("cgroup/connect4")
+int cgroup_connect4(struct bpf_sock_addr *ctx)
+{
+	connect_hook(ctx, AF_INET);
+	return 1;
+}
+
+SEC("cgroup/connect6")
+int cgroup_connect6(struct bpf_sock_addr *ctx)
+{
+	connect_hook(ctx, AF_INET6);
+	return 1;
+}
+
+/*
+ * An ICMP error that arrives while connect() holds the socket is only a
+ * soft error, which SO_ERROR hands to the application and clears: remember
+ * what it handed over.  On the cgroup v2 root; paid by getsockopt() calls
+ * only; never changes what the caller gets.
+ */
+static __always_inline void so_error_seen(struct bpf_sockopt *ctx)
+{
+	int *value = ctx->optval;
+	struct sock_state *st;
+
+	if (ctx->level != SOL_SOCKET || ctx->optname != SO_ERROR || !ctx->sk)
+		return;
+	if ((void *)(value + 1) > ctx->optval_end || *value <= 0)
+		return;
+	st = bpf_sk_storage_get(&socks, ctx->sk, NULL, SK_STORAGE_FIND);
+	if (st && st->phase == PHASE_INFLIGHT)
+		st->soft_error = *value;
+}
+
+SEC("cgroup/getsockopt")
+int cgroup_getsockopt(struct bpf_sockopt *ctx)
+{
+	so_error_seen(ctx);
+	return 1;
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -682,33 +947,117 @@ int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* State changes and retransmits, all modes */
+/*
+ * State changes, retransmits and destructions, all modes: each as a first
+ * program and its takeover.
+ */
+
+/*
+ * The first program notes the firing it handles; the takeover, which runs
+ * after it in every firing, does the work when its firing is not the one on
+ * top: then the first was skipped, busy on this CPU (this firing interrupted
+ * it anywhere between its start and its end, the kernel's own bookkeeping
+ * included).
+ */
+static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
+{
+	struct busy *busy = busy_here();
+	struct firings *f;
+	__u32 i;
+
+	if (!busy || tp >= TP__COUNT)
+		return;
+	f = &busy->tp[tp];
+	/* The place first: a firing that interrupts the writes takes the next one. */
+	i = f->top++ & (FIRINGS - 1);
+	asm volatile("" ::: "memory");
+	f->a[i] = a;
+	f->b[i] = b;
+}
+
+static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
+{
+	struct busy *busy = busy_here();
+	struct firings *f;
+	__u32 i, n;
+
+	if (!busy || tp >= TP__COUNT)
+		return false;
+	f = &busy->tp[tp];
+	/*
+	 * Its own firing is on top, or under the firings of others whose
+	 * takeover was skipped (they interrupted a takeover): those go too.
+	 */
+	for (n = 1; n <= FIRINGS && n <= f->top; n++) {
+		i = (f->top - n) & (FIRINGS - 1);
+		if (f->a[i] == a && f->b[i] == b) {
+			f->top -= n;
+			return false;
+		}
+	}
+	return true;
+}
+
+#define FIRST(tp, a, b, work)        \
+	do {                         \
+		first_ran(tp, a, b); \
+		work;                \
+	} while (0)
+
+#define TAKEOVER(tp, a, b, counter, work)     \
+	do {                                  \
+		if (!first_skipped(tp, a, b)) \
+			return 0;             \
+		count(counter);               \
+		work;                         \
+	} while (0)
+
+/* One firing of inet_sock_set_state: the socket and its transition. */
+#define TRANSITION(o, n) ((__u64)(__u32)(o) << 32 | (__u32)(n))
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	handle_set_state(sk, oldstate, newstate);
+	FIRST(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate),
+	      handle_set_state(sk, oldstate, newstate));
 	return 0;
 }
 
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(raw_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_inet_sock_set_state_takeover, const struct sock *sk, int oldstate, int newstate)
 {
-	handle_set_state(sk, oldstate, newstate);
+	TAKEOVER(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate), COUNTER_TAKEOVER_STATE,
+		 handle_set_state(sk, oldstate, newstate));
+	return 0;
+}
+
+/* Not its err argument (6.18): older kernels have only sk and skb. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
+{
+	FIRST(TP_RETRANSMIT, (__u64)sk, (__u64)skb, handle_retransmit(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk)
+int BPF_PROG(btf_tcp_retransmit_skb_takeover, const struct sock *sk, const struct sk_buff *skb)
 {
-	handle_retransmit(sk);
+	TAKEOVER(TP_RETRANSMIT, (__u64)sk, (__u64)skb, COUNTER_TAKEOVER_RETRANSMIT,
+		 handle_retransmit(sk));
 	return 0;
 }
 
-SEC("raw_tp/tcp_retransmit_skb")
-int BPF_PROG(raw_tcp_retransmit_skb, const struct sock *sk)
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(btf_tcp_destroy_sock, const struct sock *sk)
 {
-	handle_retransmit(sk);
+	FIRST(TP_DESTROY, (__u64)sk, 0, handle_destroy(sk));
+	return 0;
+}
+
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(btf_tcp_destroy_sock_takeover, const struct sock *sk)
+{
+	TAKEOVER(TP_DESTROY, (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY, handle_destroy(sk));
 	return 0;
 }
 

@@ -99,6 +99,44 @@ static __always_inline void sender(struct dns_packet *p)
 	BPF_CORE_READ_STR_INTO(&p->comm, task, comm);
 }
 
+/*
+ * The early exit of the cgroup_skb programs, which run for every packet of
+ * every socket: read the protocol and the port in place (direct packet
+ * access, no helper calls).  Only a port-53 packet, or one whose headers are
+ * not in the linear area, goes on to is_dns().
+ */
+static __always_inline bool maybe_dns(struct __sk_buff *skb, enum dns_direction dir)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	__u8 *l4;
+	__u8 proto;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = data;
+
+		if ((void *)(ip + 1) > end)
+			return true;
+		proto = ip->protocol;
+		l4 = data + ip->ihl * 4;
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = data;
+
+		if ((void *)(ip6 + 1) > end)
+			return true;
+		proto = ip6->nexthdr;
+		l4 = (__u8 *)(ip6 + 1);
+	} else {
+		return false;
+	}
+	if (proto != IPPROTO_UDP && proto != IPPROTO_TCP)
+		return false;
+	if ((void *)(l4 + 4) > end)
+		return true;
+	if (dir == DNS_EGRESS)
+		return l4[2] == 0 && l4[3] == DNS_PORT;
+	return l4[0] == 0 && l4[1] == DNS_PORT;
+}
+
 static __always_inline void capture(struct __sk_buff *skb, enum dns_direction dir)
 {
 	struct dns_packet *p;
@@ -134,7 +172,7 @@ static __always_inline void capture(struct __sk_buff *skb, enum dns_direction di
 SEC("cgroup_skb/egress")
 int dns_egress(struct __sk_buff *skb)
 {
-	if (is_dns(skb, DNS_EGRESS))
+	if (maybe_dns(skb, DNS_EGRESS) && is_dns(skb, DNS_EGRESS))
 		capture(skb, DNS_EGRESS);
 	return 1;
 }
@@ -142,7 +180,7 @@ int dns_egress(struct __sk_buff *skb)
 SEC("cgroup_skb/ingress")
 int dns_ingress(struct __sk_buff *skb)
 {
-	if (is_dns(skb, DNS_INGRESS))
+	if (maybe_dns(skb, DNS_INGRESS) && is_dns(skb, DNS_INGRESS))
 		capture(skb, DNS_INGRESS);
 	return 1;
 }

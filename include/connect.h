@@ -20,6 +20,9 @@
 #define COMM_LEN 16
 #define ADDR_LEN 16
 
+/* The takeover flags cover CPUs 0 to MAX_CPUS - 1. */
+#define MAX_CPUS 1024
+
 /* Defaults for the sizes userspace can change with flags. */
 #define DEFAULT_MAX_INFLIGHT 131072
 #define DEFAULT_MAX_OPEN     262144
@@ -41,18 +44,28 @@ enum event_kind {
 	EVENT_SYN_RETRANSMIT, /* a SYN of an in-flight attempt was sent again */
 	EVENT_CLOSE,	      /* an established connection reached CLOSE (or its socket
 				 was reused: its close was not seen) */
+	EVENT_START,	      /* an attempt began: its socket reached SYN_SENT */
+	EVENT__COUNT,
 };
 
-/* Per-CPU counters, indexes into the "counters" map. */
+/* Per-CPU counters, indexes into the "counters" map; the BPF side adds atomically. */
 enum counter {
-	COUNTER_ATTEMPT_EVENTS = 0, /* attempt events produced */
-	COUNTER_RETRANSMIT_EVENTS,  /* SYN retransmit events produced */
-	COUNTER_CLOSE_EVENTS,	    /* close events produced */
-	COUNTER_RINGBUF_FULL,	    /* events lost: no room in the ring buffer */
-	COUNTER_INFLIGHT_FULL,	    /* attempts not followed: in-flight map full */
-	COUNTER_CONNECT_CTX_FULL,   /* connect() calls not followed: map full */
-	COUNTER_OPEN_FULL,	    /* established connections not followed: map full */
-	COUNTER_CLOSE_UNSEEN,	    /* closes not seen, found when the socket was reused */
+	COUNTER_ATTEMPT_EVENTS = 0,  /* attempt events produced */
+	COUNTER_RETRANSMIT_EVENTS,   /* SYN retransmit events produced */
+	COUNTER_CLOSE_EVENTS,	     /* close events produced */
+	COUNTER_RINGBUF_FULL,	     /* events lost: no room in the ring buffer */
+	COUNTER_INFLIGHT_FULL,	     /* attempts not followed: --max-inflight in flight already */
+	COUNTER_CONNECT_CTX_FULL,    /* connect() calls not followed: map full */
+	COUNTER_OPEN_FULL,	     /* established connections not followed: --max-open open */
+	COUNTER_CLOSE_UNSEEN,	     /* closes not seen, found when the socket was reused */
+	COUNTER_START_EVENTS,	     /* attempt start events produced */
+	COUNTER_STORAGE_FAILED,	     /* attempts not followed: no socket storage (memory) */
+	COUNTER_MAP_OP_FAILED,	     /* a map update or delete failed: its call was not followed */
+	COUNTER_EXPIRED,	     /* outcomes not sent: the attempt outlived --inflight-ttl */
+	COUNTER_TAKEOVER_STATE,	     /* state changes handled by the takeover program */
+	COUNTER_TAKEOVER_RETRANSMIT, /* SYN retransmits handled by the takeover program */
+	COUNTER_TAKEOVER_DESTROY,    /* socket destructions handled by the takeover program */
+	COUNTER_OUTCOME_LATE,	     /* outcomes whose transition ran no program, found later */
 	COUNTER__COUNT,
 };
 
@@ -64,58 +77,33 @@ enum probe_mode {
 	PROBE_MODE_TRACEPOINT,
 };
 
+/* Where a socket is in the tracer's eyes (struct sock_state.phase). */
+enum sock_phase {
+	PHASE_NONE = 0, /* not followed */
+	PHASE_CALL,	/* connect() began (cgroup hook): no SYN_SENT yet */
+	PHASE_INFLIGHT, /* an attempt in flight: SYN_SENT */
+	PHASE_OPEN,	/* established, followed until it closes */
+};
+
 /*
- * One attempt in flight, keyed by its socket's address.  Created when the
- * socket moves CLOSE -> SYN_SENT; removed when the attempt resolves.
+ * What the tracer knows of one socket, in the socket's own storage
+ * (BPF_MAP_TYPE_SK_STORAGE): it lives and dies with the socket, so there
+ * are no stale entries and no closes to miss.
  */
-struct inflight {
-	__u64 start_ns;		  /* connect started */
-	__u64 last_retransmit_ns; /* last SYN retransmit, 0 if none */
-	__u64 cgroup_id;	  /* cgroup v2 id of the connecting task */
-	__u32 pid;		  /* tgid of the connecting task */
+struct sock_state {
+	__u64 start_ns;	      /* the connect call's start, else the attempt's */
+	__u64 established_ns; /* PHASE_OPEN: when it established */
+	__u64 cgroup_id;      /* cgroup v2 id of the connecting task */
+	__u32 pid;	      /* tgid of the connecting task */
 	__u32 tid;
-	__u32 netns;	  /* network namespace inode */
 	__s32 soft_error; /* an ICMP error seen while the socket was busy */
-	__u16 sport;	  /* 0 until the SYN is out */
-	__u16 dport;
-	__u16 syn_retries; /* SYN retransmissions so far */
-	__u16 pad16;
-	__u8 saddr[ADDR_LEN];
-	__u8 daddr[ADDR_LEN];
-	__u8 family;		/* AF_INET or AF_INET6 */
-	__u8 in_connect;	/* the connecting thread is still inside connect() */
-	__u8 closed_in_connect; /* reached CLOSE without an error inside connect():
-				     connect()'s return value decides the outcome */
-	__u8 pad;
-	char comm[COMM_LEN];
-};
-
-/*
- * One connect() call in progress, keyed by thread id: carries what only the
- * call knows (its start, where its destination is, its return value) to the
- * state changes of its socket.  The destination is read only when the call
- * fails before its socket reaches SYN_SENT, the rare case.
- */
-struct connect_call {
-	__u64 sock; /* the socket: known at entry (fentry, kprobe) or at SYN_SENT */
-	__u64 start_ns;
-	__u64 addr;    /* the call's struct sockaddr */
-	__s32 fd;      /* tracepoint mode: the socket's descriptor; -1 otherwise */
-	__u8 user;     /* addr points to user memory */
-	__u8 depth;    /* tcp_v6_connect calls tcp_v4_connect for mapped addresses */
-	__u8 syn_sent; /* the socket reached SYN_SENT inside this call */
-	__u8 pad;
-};
-
-/* An established connection being followed, keyed by its socket's address. */
-struct open_conn {
-	__u64 established_ns;
-	__u32 netns;
-	__u16 sport;
-	__u16 dport;
+	__u16 syn_retries;
+	__u16 dport; /* PHASE_CALL: the call's destination */
 	__u8 daddr[ADDR_LEN];
 	__u8 family;
-	__u8 pad[3];
+	__u8 phase; /* enum sock_phase */
+	__u8 pad[2];
+	char comm[COMM_LEN];
 };
 
 /* Key of the dst_filter LPM trie: family and address, prefixlen counts from family. */
@@ -126,18 +114,18 @@ struct dst_key {
 	__u8 pad[3];
 };
 
-/* One ring-buffer record. */
+/* One ring-buffer record, zeroed before it is filled. */
 struct conn_event {
-	__u64 ts_ns;	   /* attempt, retransmit: connect started; close: closed */
+	__u64 ts_ns;	   /* attempt, start, retransmit: connect started; close: closed */
 	__u64 duration_ns; /* attempt: connect to outcome; retransmit: since connect;
 			      close: how long it was established */
 	__u64 cgroup_id;
 	__u64 sock; /* opaque socket identity, pairs events of one attempt */
-	__u32 pid;
+	__u32 pid;  /* of the task that connected, for every kind */
 	__u32 tid;
 	__u32 netns;
-	__s32 error; /* positive errno, 0 when none */
-	__u16 sport;
+	__s32 error; /* positive errno, 0 when none or unknown */
+	__u16 sport; /* 0 until the SYN is out, and for local errors */
 	__u16 dport;
 	__u8 saddr[ADDR_LEN];
 	__u8 daddr[ADDR_LEN];
@@ -148,13 +136,34 @@ struct conn_event {
 	char comm[COMM_LEN];
 };
 
+/*
+ * One connect call in progress, keyed by thread id (fentry and kprobe
+ * modes, and the tracepoint mode's --connect-errors): carries the call's
+ * return value to its attempt.  An attempt that reaches CLOSE inside the
+ * call without an error waits here (ev) for that value.
+ */
+struct connect_call {
+	__u64 sock;
+	__u64 start_ns;
+	__u64 addr;  /* fentry, kprobe: the call's struct sockaddr (kernel memory) */
+	__u16 dport; /* the destination: from the cgroup hook or from addr */
+	__u8 family;
+	__u8 v6;       /* entered through tcp_v6_connect (which calls tcp_v4_connect) */
+	__u8 closed;   /* its attempt reached CLOSE inside the call: ev is filled */
+	__u8 syn_sent; /* its socket reached SYN_SENT inside the call */
+	__u8 pad[2];
+	__u8 daddr[ADDR_LEN];
+	struct conn_event ev;
+};
+
 /* The BPF side reads addresses as 32-bit words: keep them aligned. */
-#define ALIGNED_ADDRS(type)                                                     \
-	_Static_assert(__builtin_offsetof(struct type, saddr) % 4 == 0 &&       \
-			       __builtin_offsetof(struct type, daddr) % 4 == 0, \
-		       #type " addresses must be 4-byte aligned")
-ALIGNED_ADDRS(inflight);
-ALIGNED_ADDRS(conn_event);
+#define ALIGNED_ADDR(type, field)                                       \
+	_Static_assert(__builtin_offsetof(struct type, field) % 4 == 0, \
+		       #type "." #field " must be 4-byte aligned")
+ALIGNED_ADDR(sock_state, daddr);
+ALIGNED_ADDR(connect_call, daddr);
+ALIGNED_ADDR(conn_event, saddr);
+ALIGNED_ADDR(conn_event, daddr);
 
 /*
  * The outcome of a socket that went from SYN_SENT to CLOSE with sk_err set.

@@ -44,6 +44,7 @@ enum {
 	OPT_DNS_TIMEOUT,
 	OPT_DNS_CAPTURE,
 	OPT_DASHBOARD,
+	OPT_CONNECT_ERRORS,
 };
 
 static const struct argp_option options[] = {
@@ -88,6 +89,11 @@ static const struct argp_option options[] = {
 	{ "max-open", OPT_MAX_OPEN, "N", 0,
 	  "Established connections followed at once (default 262144)", 4 },
 	{ "ringbuf-mb", OPT_RINGBUF_MB, "MB", 0, "Ring buffer size, a power of two (default 16)",
+	  4 },
+	{ "connect-errors", OPT_CONNECT_ERRORS, NULL, 0,
+	  "Tracepoint mode: the errno of connects that fail before a SYN leaves (no route, "
+	  "firewall), from syscalls:sys_exit_connect; this slows every syscall of every task "
+	  "(see README)",
 	  4 },
 	{},
 };
@@ -311,6 +317,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RINGBUF_MB:
 		cfg->ringbuf_mb = parse_ringbuf_mb(arg);
+		break;
+	case OPT_CONNECT_ERRORS:
+		cfg->connect_errors = true;
 		break;
 	case ARGP_KEY_ARG:
 		fprintf(stderr, "synscope: unexpected argument '%s'\n", arg);

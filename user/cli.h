@@ -34,6 +34,7 @@ struct config {
 	__u32 max_inflight;
 	__u32 max_open;
 	__u32 ringbuf_mb;
+	bool connect_errors; /* tracepoint mode: sys_exit_connect for early errnos */
 	/* DNS */
 	bool no_dns;
 	unsigned int dns_capture; /* enum dns_method */

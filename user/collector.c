@@ -7,15 +7,14 @@
 #include "collector.h"
 
 struct collector {
-	struct table dests;	    /* struct dest_key -> struct dest * */
-	struct table names;	    /* host name -> struct name_info * */
-	struct dns_track dns;	    /* lookups in progress, address -> name cache */
-	struct table pending;	    /* (sock, start_ns) -> struct pending */
-	struct dest total;	    /* every destination together */
-	struct dns_stats dns_total; /* every lookup */
+	struct table dests;	     /* struct dest_key -> struct dest * */
+	struct table names;	     /* host name -> struct name_info * */
+	struct dns_track dns;	     /* lookups in progress, address -> name cache */
+	struct pending_list pending; /* attempts in flight */
+	struct dest total;	     /* every destination together */
+	struct dns_stats dns_total;  /* every lookup */
 	struct accounting acct;
 	__u64 stall_ns;
-	__u64 scan;	    /* scans so far */
 	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
 };
 
@@ -27,6 +26,11 @@ struct dest_entry {
 struct pending_key {
 	__u64 sock;
 	__u64 start_ns;
+};
+
+struct pending_entry {
+	struct pending_key key;
+	struct pending *p;
 };
 
 /* A name looked up: its lookups, and whether a connect went to it. */
@@ -50,7 +54,8 @@ static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout
 	err = table_init(&c->dests, sizeof(struct dest_key), sizeof(struct dest_entry));
 	if (err)
 		return err;
-	err = table_init(&c->pending, sizeof(struct pending_key), sizeof(struct pending));
+	err = table_init(&c->pending.index, sizeof(struct pending_key),
+			 sizeof(struct pending_entry));
 	if (err)
 		goto out_free_dests;
 	err = table_init(&c->names, HOST_LEN, sizeof(struct name_entry));
@@ -63,7 +68,7 @@ static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout
 out_free_names:
 	table_free(&c->names);
 out_free_pending:
-	table_free(&c->pending);
+	table_free(&c->pending.index);
 out_free_dests:
 	table_free(&c->dests);
 	return err;
@@ -86,6 +91,7 @@ void collector_destroy(struct collector *c)
 {
 	struct dest_entry *e;
 	struct name_entry *n;
+	struct pending *p, *next;
 
 	if (!c)
 		return;
@@ -93,8 +99,12 @@ void collector_destroy(struct collector *c)
 		free(e->dest);
 	for (n = table_next(&c->names, NULL); n; n = table_next(&c->names, n))
 		free(n->info);
+	for (p = c->pending.oldest; p; p = next) {
+		next = p->next;
+		free(p);
+	}
 	table_free(&c->dests);
-	table_free(&c->pending);
+	table_free(&c->pending.index);
 	table_free(&c->names);
 	dns_track_free(&c->dns);
 	free(c);
@@ -229,7 +239,7 @@ const struct dest *collector_next(const struct collector *c, const struct dest *
 
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev)
 {
-	return table_next(&c->pending, prev);
+	return prev ? prev->next : c->pending.oldest;
 }
 
 const struct dest *collector_total(const struct collector *c)
@@ -425,6 +435,101 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 	memcpy(a->comm, ev->comm, COMM_LEN);
 }
 
+static struct pending *pending_find(const struct collector *c, __u64 sock, __u64 start_ns)
+{
+	struct pending_key key = { .sock = sock, .start_ns = start_ns };
+	const struct pending_entry *e = table_find(&c->pending.index, &key);
+
+	return e ? e->p : NULL;
+}
+
+/* p leaves the in-flight gauge of its destination and of the total. */
+static void pending_uncount(struct collector *c, const struct pending *p)
+{
+	struct dest *d = p->dest;
+
+	if (d && d->inflight)
+		d->inflight--;
+	if (c->total.inflight)
+		c->total.inflight--;
+	if (p->stall_reported && d && d->stalled)
+		d->stalled--;
+	if (p->stall_reported && c->total.stalled)
+		c->total.stalled--;
+}
+
+static void pending_remove(struct collector *c, struct pending *p)
+{
+	struct pending_list *l = &c->pending;
+	struct pending_key key = { .sock = p->sock, .start_ns = p->start_ns };
+	struct pending_entry *e = table_find(&l->index, &key);
+
+	pending_uncount(c, p);
+	if (e)
+		table_remove(&l->index, e);
+	if (l->unstalled == p)
+		l->unstalled = p->next;
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		l->oldest = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		l->newest = p->prev;
+	l->len--;
+	free(p);
+}
+
+/* An attempt began: it is in flight until its outcome comes. */
+static void add_start(struct collector *c, const struct conn_event *ev)
+{
+	struct pending_list *l = &c->pending;
+	struct pending_key key = { .sock = ev->sock, .start_ns = ev->ts_ns };
+	struct pending_entry *e;
+	struct pending *p;
+	bool created;
+
+	if (pending_find(c, ev->sock, ev->ts_ns))
+		return;
+	p = calloc(1, sizeof(*p));
+	e = p ? table_upsert(&l->index, &key, &created) : NULL;
+	if (!e) {
+		free(p);
+		c->acct.alloc_failed++;
+		return;
+	}
+	e->p = p;
+	p->sock = ev->sock;
+	p->start_ns = ev->ts_ns;
+	p->info.start_ns = ev->ts_ns;
+	p->info.cgroup_id = ev->cgroup_id;
+	p->info.pid = ev->pid;
+	p->info.tid = ev->tid;
+	p->info.netns = ev->netns;
+	p->info.sport = ev->sport;
+	p->info.dport = ev->dport;
+	p->info.syn_retries = ev->syn_retries;
+	p->info.family = ev->family;
+	memcpy(p->info.saddr, ev->saddr, ADDR_LEN);
+	memcpy(p->info.daddr, ev->daddr, ADDR_LEN);
+	memcpy(p->info.comm, ev->comm, COMM_LEN);
+	attempt_dns_of(c, &p->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
+	p->dest = dest_at(c, ev->family, ev->daddr, ev->dport);
+	if (p->dest)
+		p->dest->inflight++;
+	c->total.inflight++;
+	p->prev = l->newest;
+	if (l->newest)
+		l->newest->next = p;
+	else
+		l->oldest = p;
+	l->newest = p;
+	if (!l->unstalled)
+		l->unstalled = p;
+	l->len++;
+}
+
 /*
  * A resolved attempt is no longer in flight.  An attempt named while in
  * flight keeps that name: a later answer must not rename it.
@@ -432,22 +537,21 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev,
 			     struct attempt *a)
 {
-	struct pending_key key = { .sock = ev->sock, .start_ns = ev->ts_ns };
-	struct pending *p = table_find(&c->pending, &key);
+	struct pending *p = pending_find(c, ev->sock, ev->ts_ns);
 
 	if (!p)
 		return;
 	if (p->dns.host[0])
 		a->dns = p->dns;
-	if (d->inflight)
-		d->inflight--;
-	if (c->total.inflight)
-		c->total.inflight--;
-	if (p->stall_reported && d->stalled)
-		d->stalled--;
-	if (p->stall_reported && c->total.stalled)
-		c->total.stalled--;
-	table_remove(&c->pending, p);
+	/*
+	 * The kernel's own count for the socket is the truth: a retransmit
+	 * the tracepoint did not show is counted now.
+	 */
+	if (a->syn_retries > p->retransmits_seen) {
+		d->syn_retransmits += a->syn_retries - p->retransmits_seen;
+		c->total.syn_retransmits += a->syn_retries - p->retransmits_seen;
+	}
+	pending_remove(c, p);
 }
 
 static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
@@ -480,8 +584,14 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 
 static void add_retransmit(struct collector *c, const struct conn_event *ev)
 {
+	struct pending *p = pending_find(c, ev->sock, ev->ts_ns);
 	struct dest *d;
 
+	if (p) {
+		p->info.syn_retries = ev->syn_retries;
+		p->info.sport = ev->sport;
+		p->retransmits_seen++;
+	}
 	d = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (d)
 		d->syn_retransmits++;
@@ -502,7 +612,7 @@ static void add_close(struct collector *c, const struct conn_event *ev)
 
 bool collector_add_event(struct collector *c, const struct conn_event *ev, struct attempt *out)
 {
-	if (ev->kind < EVENT_ATTEMPT || ev->kind > EVENT_CLOSE) {
+	if (ev->kind < EVENT_ATTEMPT || ev->kind >= EVENT__COUNT) {
 		c->acct.malformed++;
 		return false;
 	}
@@ -510,6 +620,9 @@ bool collector_add_event(struct collector *c, const struct conn_event *ev, struc
 	switch (ev->kind) {
 	case EVENT_ATTEMPT:
 		return add_attempt(c, ev, out);
+	case EVENT_START:
+		add_start(c, ev);
+		return false;
 	case EVENT_SYN_RETRANSMIT:
 		add_retransmit(c, ev);
 		return false;
@@ -591,67 +704,30 @@ void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void 
 	dns_track_expire(&c->dns, now_ns, on_lookup, &r);
 }
 
-void collector_scan_begin(struct collector *c)
+void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, stall_fn on_stall,
+			    void *ctx)
 {
-	c->scan++;
-}
-
-const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
-					   const struct inflight *info, __u64 now_ns)
-{
-	struct pending_key key = { .sock = sock, .start_ns = info->start_ns };
-	struct pending *p;
-	bool created;
-
-	p = table_upsert(&c->pending, &key, &created);
-	if (!p)
-		return NULL;
-	if (created)
-		attempt_dns_of(c, &p->dns, info->netns, info->family, info->daddr, info->start_ns);
-	p->info = *info;
-	p->age_ns = now_ns > info->start_ns ? now_ns - info->start_ns : 0;
-	p->scan = c->scan;
-	if (p->stall_reported || p->age_ns < c->stall_ns)
-		return NULL;
-	p->stall_reported = true;
-	return p;
-}
-
-static bool seen_by_scan(void *entry, void *arg)
-{
-	const struct pending *p = entry;
-	const struct collector *c = arg;
-
-	return p->scan == c->scan;
-}
-
-/* Recount every destination's attempts in flight from the pending table. */
-static void recount_inflight(struct collector *c)
-{
-	struct dest_entry *e;
+	struct pending_list *l = &c->pending;
 	struct pending *p;
 
-	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
-		e->dest->inflight = e->dest->stalled = 0;
-	c->total.inflight = c->total.stalled = 0;
-	for (p = table_next(&c->pending, NULL); p; p = table_next(&c->pending, p)) {
-		struct dest *d;
-
-		d = dest_at(c, p->info.family, p->info.daddr, p->info.dport);
-		if (!d)
-			continue;
-		d->inflight++;
-		c->total.inflight++;
-		d->stalled += p->stall_reported;
-		c->total.stalled += p->stall_reported;
+	/* Starts arrive about in start order: the oldest are at the front. */
+	while (l->oldest && now_ns > l->oldest->start_ns + ttl_ns)
+		pending_remove(c, l->oldest);
+	for (p = l->unstalled; p; p = p->next) {
+		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
+		if (p->age_ns < c->stall_ns)
+			break;
+		p->stall_reported = true;
+		if (p->dest)
+			p->dest->stalled++;
+		c->total.stalled++;
+		if (on_stall)
+			on_stall(p, ctx);
 	}
-}
-
-void collector_scan_end(struct collector *c)
-{
-	/* Entries the scan did not see have resolved (or expired). */
-	table_sweep(&c->pending, seen_by_scan, c);
-	recount_inflight(c);
+	l->unstalled = p;
+	/* Stalls show their age; only they are shown. */
+	for (p = l->oldest; p && p != l->unstalled; p = p->next)
+		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
 }
 
 void collector_expired(struct collector *c, bool connect_call)
@@ -666,6 +742,8 @@ void collector_set_counters(struct collector *c, const __u64 *counters, __u64 mi
 {
 	memcpy(c->acct.kernel, counters, sizeof(c->acct.kernel));
 	c->acct.missed = missed;
+	c->acct.expired_inflight = counters[COUNTER_EXPIRED];
+	c->acct.produced[EVENT_START] = counters[COUNTER_START_EVENTS];
 	c->acct.produced[EVENT_ATTEMPT] = counters[COUNTER_ATTEMPT_EVENTS];
 	c->acct.produced[EVENT_SYN_RETRANSMIT] = counters[COUNTER_RETRANSMIT_EVENTS];
 	c->acct.produced[EVENT_CLOSE] = counters[COUNTER_CLOSE_EVENTS];
@@ -696,22 +774,32 @@ void collector_tick(struct collector *c, __u64 now_ns)
 	c->last_tick_ns = now_ns;
 }
 
+static __u64 events_sum(const __u64 *by_kind)
+{
+	__u64 n = 0;
+	int kind;
+
+	for (kind = EVENT_ATTEMPT; kind < EVENT__COUNT; kind++)
+		n += by_kind[kind];
+	return n;
+}
+
 __u64 accounting_produced(const struct accounting *a)
 {
-	return a->produced[EVENT_ATTEMPT] + a->produced[EVENT_SYN_RETRANSMIT] +
-	       a->produced[EVENT_CLOSE];
+	return events_sum(a->produced);
 }
 
 __u64 accounting_delivered(const struct accounting *a)
 {
-	return a->delivered[EVENT_ATTEMPT] + a->delivered[EVENT_SYN_RETRANSMIT] +
-	       a->delivered[EVENT_CLOSE];
+	return events_sum(a->delivered);
 }
 
 __u64 accounting_dropped(const struct accounting *a)
 {
 	return a->kernel[COUNTER_RINGBUF_FULL] + a->kernel[COUNTER_INFLIGHT_FULL] +
-	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL] + a->missed;
+	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL] +
+	       a->kernel[COUNTER_STORAGE_FAILED] + a->kernel[COUNTER_MAP_OP_FAILED] + a->missed +
+	       a->alloc_failed;
 }
 
 __u64 accounting_expired(const struct accounting *a)

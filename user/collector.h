@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The collector owns what synscope knows: the per-destination table, the
- * attempts in flight (from the kernel's in-flight map) and the event
+ * attempts in flight (from the kernel's start and outcome records) and the event
  * accounting.  Events and scans go in; the text output, the CSV writers, the
  * dashboard and the summary only read what comes out.
  */
@@ -111,28 +111,57 @@ struct attempt {
 	const struct dest *dest;
 };
 
-/* An attempt in flight, as of the last scan of the kernel's map. */
-struct pending {
-	__u64 sock; /* key: socket and start time */
+/* What the start of an attempt in flight told, and its retransmits since. */
+struct pending_info {
 	__u64 start_ns;
-	struct inflight info;
-	struct attempt_dns dns; /* named when first seen in flight */
-	__u64 age_ns;
-	__u64 scan; /* number of the last scan that saw it */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	__u32 netns;
+	__u16 sport; /* 0 until a retransmit tells it */
+	__u16 dport;
+	__u16 syn_retries;
+	__u8 family;
+	__u8 saddr[ADDR_LEN];
+	__u8 daddr[ADDR_LEN];
+	char comm[COMM_LEN];
+};
+
+/* An attempt in flight: from its start event until its outcome. */
+struct pending {
+	__u64 sock; /* socket and start time identify it */
+	__u64 start_ns;
+	struct pending_info info;
+	struct attempt_dns dns; /* named when it started */
+	__u64 age_ns;		/* as of the last scan */
+	struct dest *dest;
+	__u16 retransmits_seen;	     /* retransmit events of it so far */
+	struct pending *prev, *next; /* in the order the starts arrived */
 	bool stall_reported;
 };
 
+/* The attempts in flight, oldest first, and an index by socket and start. */
+struct pending_list {
+	struct table index; /* (sock, start_ns) -> struct pending * */
+	struct pending *oldest, *newest;
+	struct pending *unstalled; /* the oldest not yet reported as a stall */
+	__u64 len;
+};
+
+typedef void (*stall_fn)(const struct pending *p, void *ctx);
+
 /* What happened to every event and every tracked entry. */
 struct accounting {
-	__u64 produced[EVENT_CLOSE + 1];  /* by event kind, as counted by the kernel */
-	__u64 delivered[EVENT_CLOSE + 1]; /* by event kind, as read by userspace */
-	__u64 kernel[COUNTER__COUNT];	  /* the kernel's counters, summed over CPUs */
-	__u64 missed;			  /* program runs the kernel skipped (recursion) */
-	__u64 expired_inflight;		  /* attempts that never resolved, dropped by age */
-	__u64 expired_calls;		  /* connect() calls that never returned, dropped by age */
-	__u64 malformed;		  /* records of unexpected size or kind */
-	__u64 dns_produced;		  /* DNS packets the capture copied or tried to */
-	__u64 dns_lost;			  /* of which lost: ring buffer or socket full */
+	__u64 produced[EVENT__COUNT];  /* by event kind, as counted by the kernel */
+	__u64 delivered[EVENT__COUNT]; /* by event kind, as read by userspace */
+	__u64 kernel[COUNTER__COUNT];  /* the kernel's counters, summed over CPUs */
+	__u64 missed;		       /* program runs skipped by the kernel and not taken over */
+	__u64 alloc_failed;	       /* attempts in flight not followed: out of memory */
+	__u64 expired_inflight;	       /* attempts that never resolved, dropped by age */
+	__u64 expired_calls;	       /* connect() calls that never returned, dropped by age */
+	__u64 malformed;	       /* records of unexpected size or kind */
+	__u64 dns_produced;	       /* DNS packets the capture copied or tried to */
+	__u64 dns_lost;		       /* of which lost: ring buffer or socket full */
 };
 
 /* Its tables are its own: everything else goes through the functions below. */
@@ -154,14 +183,13 @@ bool collector_add_event(struct collector *c, const struct conn_event *ev, struc
 bool collector_add_record(struct collector *c, const void *data, size_t size, struct attempt *out);
 
 /*
- * A scan of the kernel's in-flight map: begin, one call per entry, end.
- * collector_scan_entry() returns the pending attempt when it has just become
- * a stall (pending longer than the stall threshold), NULL otherwise.
+ * The attempts in flight at now_ns: on_stall gets each that has just become
+ * a stall (pending longer than the stall threshold); those older than
+ * ttl_ns leave the gauge (the kernel counts them when they resolve).  Costs
+ * what changed, not how many are in flight.
  */
-void collector_scan_begin(struct collector *c);
-const struct pending *collector_scan_entry(struct collector *c, __u64 sock,
-					   const struct inflight *info, __u64 now_ns);
-void collector_scan_end(struct collector *c);
+void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, stall_fn on_stall,
+			    void *ctx);
 
 /*
  * One captured DNS packet, and the periodic expiry of unanswered queries:
@@ -171,10 +199,10 @@ void collector_add_dns_packet(struct collector *c, const struct dns_packet *p, l
 			      void *ctx);
 void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void *ctx);
 
-/* An in-flight entry the kernel never resolved was removed after ttl. */
+/* A connect call whose return was never seen was removed after ttl. */
 void collector_expired(struct collector *c, bool connect_call);
 
-/* The kernel's counters, summed over CPUs, and its skipped program runs. */
+/* The kernel's counters, summed over CPUs, and the program runs nothing handled. */
 void collector_set_counters(struct collector *c, const __u64 *counters, __u64 missed);
 
 /* The DNS capture's counters: packets it copied (or tried to), and of which lost. */

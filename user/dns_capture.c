@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -35,6 +36,31 @@ int cgroup2_root(char *buf, size_t len)
 	}
 	fclose(f);
 	return err;
+}
+
+int cgroup2_root_fd(void)
+{
+	char root[PATH_MAX], dir[] = "/tmp/synscope-cgroup.XXXXXX";
+	int fd;
+
+	if (!cgroup2_root(root, sizeof(root))) {
+		fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	/* Not mounted here (ip netns exec mounts a sysfs of its own): a private mount. */
+	if (!mkdtemp(dir))
+		return -errno;
+	if (mount("cgroup2", dir, "cgroup2", 0, NULL)) {
+		fd = -errno;
+		rmdir(dir);
+		return fd;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		fd = -errno;
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	return fd;
 }
 
 enum dns_method dns_method_available(char *root, size_t len)

@@ -41,6 +41,12 @@ struct dns_capture {
 /* Where cgroup v2 is mounted (from /proc/self/mounts); 0 on success. */
 int cgroup2_root(char *buf, size_t len);
 
+/*
+ * A descriptor of the cgroup v2 root, mounted privately for the moment if
+ * it is mounted nowhere here; -errno when there is none.
+ */
+int cgroup2_root_fd(void);
+
 /* The method auto would pick, and where. */
 enum dns_method dns_method_available(char *root, size_t len);
 

@@ -116,9 +116,6 @@ static bool has_connect_events(const char *tracefs)
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s/events/syscalls/sys_exit_connect", tracefs);
-	if (!dir_exists(path))
-		return false;
-	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_connect", tracefs);
 	return dir_exists(path);
 }
 
@@ -155,6 +152,16 @@ int tracefs_ensure(bool verbose)
 	return 0;
 }
 
+static int probe_cgroup2(void)
+{
+	int fd = cgroup2_root_fd();
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 static bool btf_has(const struct btf *btf, const char *name, __u32 kind)
 {
 	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
@@ -173,13 +180,15 @@ void probe_kernel(struct kernel_support *ks)
 	ks->btf = vmlinux != NULL;
 	ks->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	ks->tp_btf = btf_has(vmlinux, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF) &&
-		     btf_has(vmlinux, "btf_trace_tcp_retransmit_skb", BTF_KIND_TYPEDEF);
+		     btf_has(vmlinux, "btf_trace_tcp_retransmit_skb", BTF_KIND_TYPEDEF) &&
+		     btf_has(vmlinux, "btf_trace_tcp_destroy_sock", BTF_KIND_TYPEDEF);
 	ks->ipv6 =
 		btf_has(vmlinux, "tcp_v6_connect", BTF_KIND_FUNC) || dir_exists("/sys/module/ipv6");
 	ks->fentry_error = probe_fentry(vmlinux);
 	ks->kprobe_error = probe_kprobe();
 	ks->tracefs = tracefs_mounted();
-	ks->tracepoint_error = probe_syscall_tracepoints(ks->tracefs);
+	ks->syscall_error = probe_syscall_tracepoints(ks->tracefs);
+	ks->cgroup_error = probe_cgroup2();
 	btf__free(vmlinux);
 }
 
@@ -187,13 +196,15 @@ const char *probe_mode_unusable(const struct kernel_support *ks, enum probe_mode
 {
 	if (!ks->ringbuf)
 		return "no BPF ring buffer (needs Linux 5.8 or later)";
+	if (!ks->tp_btf)
+		return "no BTF for the TCP tracepoints (needs Linux 5.11 or later with BTF)";
 	switch (mode) {
 	case PROBE_MODE_FENTRY:
 		return ks->fentry_error ? strerror(-ks->fentry_error) : NULL;
 	case PROBE_MODE_KPROBE:
 		return ks->kprobe_error ? strerror(-ks->kprobe_error) : NULL;
 	case PROBE_MODE_TRACEPOINT:
-		return ks->tracepoint_error ? strerror(-ks->tracepoint_error) : NULL;
+		return ks->cgroup_error ? "no cgroup v2 hierarchy for the connect hooks" : NULL;
 	default:
 		return "not a mode";
 	}
@@ -243,11 +254,12 @@ int probe_check(const struct kernel_support *ks, enum probe_mode requested)
 	check_line("BPF ring buffer", ks->ringbuf ? 0 : -ENOTSUP, NULL);
 	check_line("fentry/fexit on tcp_v4_connect", ks->fentry_error, NULL);
 	check_line("kprobe on tcp_v4_connect", ks->kprobe_error, NULL);
-	check_line("syscalls:sys_{enter,exit}_connect", ks->tracepoint_error,
-		   ks->tracefs || ks->tracepoint_error ? NULL
-						       : " (tracefs not mounted: will mount it)");
-	check_line("tp_btf state/retransmit tracepoints", ks->tp_btf ? 0 : -ENOENT,
-		   ks->tp_btf ? NULL : " (raw_tp will be used)");
+	check_line("cgroup v2 connect4/connect6 hooks", ks->cgroup_error, NULL);
+	check_line("syscalls:sys_exit_connect", ks->syscall_error,
+		   ks->tracefs || ks->syscall_error
+			   ? " (only with --connect-errors)"
+			   : " (only with --connect-errors; tracefs not mounted: will mount it)");
+	check_line("tp_btf state/retransmit/destroy", ks->tp_btf ? 0 : -ENOENT, NULL);
 	check_line("IPv6 (tcp_v6_connect)", ks->ipv6 ? 0 : -ENOENT, NULL);
 	check_dns();
 	if (!n) {

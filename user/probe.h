@@ -10,14 +10,15 @@
 
 struct kernel_support {
 	char release[65];
-	bool btf;	      /* /sys/kernel/btf/vmlinux */
-	bool ringbuf;	      /* BPF ring buffer maps */
-	bool tp_btf;	      /* BTF for sock:inet_sock_set_state and tcp:tcp_retransmit_skb */
-	bool ipv6;	      /* tcp_v6_connect exists (IPv6 built in or loaded) */
-	int fentry_error;     /* 0 when fentry/fexit on tcp_v4_connect attach */
-	int kprobe_error;     /* 0 when a kprobe on tcp_v4_connect attaches */
-	int tracepoint_error; /* 0 when syscalls:sys_{enter,exit}_connect exist */
-	const char *tracefs;  /* where tracefs is mounted; NULL if nowhere yet */
+	bool btf;	     /* /sys/kernel/btf/vmlinux */
+	bool ringbuf;	     /* BPF ring buffer maps */
+	bool tp_btf;	     /* BTF for inet_sock_set_state, tcp_retransmit_skb, tcp_destroy_sock */
+	bool ipv6;	     /* tcp_v6_connect exists (IPv6 built in or loaded) */
+	int fentry_error;    /* 0 when fentry/fexit on tcp_v4_connect attach */
+	int kprobe_error;    /* 0 when a kprobe on tcp_v4_connect attaches */
+	int cgroup_error;    /* 0 when there is a cgroup v2 root (tracepoint mode's hooks) */
+	int syscall_error;   /* 0 when syscalls:sys_exit_connect exists (--connect-errors) */
+	const char *tracefs; /* where tracefs is mounted; NULL if nowhere yet */
 };
 
 /* Fill ks.  Changes nothing on the system: tracefs is looked at, not mounted. */

@@ -140,16 +140,17 @@ static int refresh_slow(struct session *s)
 	if (!err)
 		err = tracer_counters(&s->tracer, counters);
 	if (!err)
-		collector_set_counters(s->collector, counters, tracer_missed(&s->tracer));
+		collector_set_counters(s->collector, counters,
+				       tracer_unhandled(&s->tracer, counters));
 	if (!err && s->dns_on)
 		err = refresh_dns(s);
 	return err;
 }
 
 /*
- * Read the kernel's maps and counters into the collector when due, or all
- * of them now.  The in-flight map is scanned often enough to report stalls
- * on time; a scan walks every bucket of the map, so not more often.
+ * Look at the attempts in flight and read the kernel's counters when due,
+ * or now.  A scan of the attempts in flight costs what changed since the
+ * last: the stalls it reports and the entries it expires.
  */
 static int refresh(struct session *s, bool now_all)
 {
@@ -157,8 +158,8 @@ static int refresh(struct session *s, bool now_all)
 	int err = 0;
 
 	if (now_all || now >= s->next_scan_ns) {
-		err = tracer_scan(&s->tracer, s->collector, s->cfg->inflight_ttl_ms * NSEC_PER_MSEC,
-				  on_stall, s);
+		collector_scan_pending(s->collector, now, s->cfg->inflight_ttl_ms * NSEC_PER_MSEC,
+				       on_stall, s);
 		s->next_scan_ns = now + s->scan_period_ns;
 	}
 	if (!err && (now_all || now >= s->next_slow_ns)) {
@@ -278,8 +279,9 @@ static void start_dns(struct session *s)
 
 static void print_mode(const struct session *s)
 {
-	fprintf(stderr, "synscope: tracing in %s mode (%s tracepoints), DNS: ",
-		probe_mode_name(s->tracer.mode), s->tracer.btf_tracepoints ? "tp_btf" : "raw_tp");
+	fprintf(stderr, "synscope: tracing in %s mode (tp_btf tracepoints%s), DNS: ",
+		probe_mode_name(s->tracer.mode),
+		s->tracer.connect_errors ? ", sys_exit_connect" : "");
 	if (!s->dns_on)
 		fprintf(stderr, "off\n");
 	else if (s->dns.method == DNS_METHOD_CGROUP)

@@ -70,19 +70,24 @@ void accounting_print(FILE *f, const struct accounting *a)
 	fprintf(f,
 		"events: produced %llu, delivered %llu, dropped %llu (ring buffer full %llu, "
 		"in-flight map full %llu, connect-call map full %llu, open map full %llu, "
+		"socket storage failed %llu, map operations failed %llu, out of memory %llu, "
 		"program runs skipped by the kernel %llu), "
 		"expired %llu (in-flight %llu, connect calls %llu); unseen closes found later "
-		"%llu\n",
+		"%llu, outcomes found late %llu\n",
 		(unsigned long long)accounting_produced(a),
 		(unsigned long long)accounting_delivered(a),
 		(unsigned long long)accounting_dropped(a),
 		(unsigned long long)a->kernel[COUNTER_RINGBUF_FULL],
 		(unsigned long long)a->kernel[COUNTER_INFLIGHT_FULL],
 		(unsigned long long)a->kernel[COUNTER_CONNECT_CTX_FULL],
-		(unsigned long long)a->kernel[COUNTER_OPEN_FULL], (unsigned long long)a->missed,
+		(unsigned long long)a->kernel[COUNTER_OPEN_FULL],
+		(unsigned long long)a->kernel[COUNTER_STORAGE_FAILED],
+		(unsigned long long)a->kernel[COUNTER_MAP_OP_FAILED],
+		(unsigned long long)a->alloc_failed, (unsigned long long)a->missed,
 		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
 		(unsigned long long)a->expired_calls,
-		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN]);
+		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN],
+		(unsigned long long)a->kernel[COUNTER_OUTCOME_LATE]);
 }
 
 /* Reasons with a non-zero count, "name N, name N". */

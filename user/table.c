@@ -119,6 +119,13 @@ void *table_upsert(struct table *t, const void *key, bool *created)
 	return slot(t, i);
 }
 
+/* After a burst, give the memory back: a quarter of the capacity per halving. */
+static void table_shrink(struct table *t)
+{
+	if (t->capacity > TABLE_MIN_CAPACITY && t->len * 8 < t->capacity)
+		table_rehash(t, t->capacity / 2, NULL, NULL); /* on failure it stays as it is */
+}
+
 /* Backward-shift deletion keeps every probe sequence unbroken. */
 void table_remove(struct table *t, void *entry)
 {
@@ -131,8 +138,10 @@ void table_remove(struct table *t, void *entry)
 		size_t home;
 
 		j = (j + 1) & mask;
-		if (!t->used[j])
+		if (!t->used[j]) {
+			table_shrink(t);
 			return;
+		}
 		home = key_hash(slot(t, j), t->key_size) & mask;
 		/* Entry j may move to i unless its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))

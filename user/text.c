@@ -40,7 +40,7 @@ void text_attempt(FILE *f, const struct attempt *a)
 void text_stall(FILE *f, const struct pending *p)
 {
 	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], age[DURATION_STRLEN];
-	const struct inflight *e = &p->info;
+	const struct pending_info *e = &p->info;
 	char host[HOST_WIDTH + 1];
 
 	fprintf(f, LINE_FMT, time_hms_fmt(time, sizeof(time), wall_of_mono(e->start_ns)), e->pid,

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "clock.h"
 #include "connect.skel.h"
+#include "dns_capture.h"
 #include "maps.h"
 #include "tracer.h"
 
@@ -17,8 +21,9 @@ static void set_autoload(struct bpf_program *prog, bool on)
 	bpf_program__set_autoload(prog, on);
 }
 
-/* Load only the entry points of mode, and one flavour of the tracepoints. */
-static void select_programs(struct connect_bpf *skel, enum probe_mode mode, bool btf, bool ipv6)
+/* Load only the entry points of mode. */
+static void select_programs(struct connect_bpf *skel, enum probe_mode mode, bool ipv6,
+			    bool connect_errors)
 {
 	bool fentry = mode == PROBE_MODE_FENTRY, kprobe = mode == PROBE_MODE_KPROBE;
 	bool tracepoint = mode == PROBE_MODE_TRACEPOINT;
@@ -31,12 +36,9 @@ static void select_programs(struct connect_bpf *skel, enum probe_mode mode, bool
 	set_autoload(skel->progs.kretprobe_tcp_v4_connect, kprobe);
 	set_autoload(skel->progs.kprobe_tcp_v6_connect, kprobe && ipv6);
 	set_autoload(skel->progs.kretprobe_tcp_v6_connect, kprobe && ipv6);
-	set_autoload(skel->progs.tp_sys_enter_connect, tracepoint);
-	set_autoload(skel->progs.tp_sys_exit_connect, tracepoint);
-	set_autoload(skel->progs.btf_inet_sock_set_state, btf);
-	set_autoload(skel->progs.btf_tcp_retransmit_skb, btf);
-	set_autoload(skel->progs.raw_inet_sock_set_state, !btf);
-	set_autoload(skel->progs.raw_tcp_retransmit_skb, !btf);
+	set_autoload(skel->progs.cgroup_connect4, tracepoint);
+	set_autoload(skel->progs.cgroup_connect6, tracepoint && ipv6);
+	set_autoload(skel->progs.tp_sys_exit_connect, tracepoint && connect_errors);
 }
 
 static void set_filters(struct connect_bpf *skel, const struct config *cfg)
@@ -48,17 +50,27 @@ static void set_filters(struct connect_bpf *skel, const struct config *cfg)
 	memcpy((char *)skel->rodata->filter_comm, cfg->comm, COMM_LEN);
 }
 
-static int set_sizes(struct connect_bpf *skel, const struct config *cfg)
+/* Calls are followed where their return is traced. */
+static bool tracks_calls(enum probe_mode mode, const struct config *cfg)
+{
+	return mode != PROBE_MODE_TRACEPOINT || cfg->connect_errors;
+}
+
+static int set_sizes(struct connect_bpf *skel, const struct config *cfg, enum probe_mode mode)
 {
 	__u64 ring_bytes = (__u64)cfg->ringbuf_mb << 20;
 	int err;
 
 	/* Wake the reader when an eighth of the ring is waiting. */
 	skel->rodata->wakeup_bytes = ring_bytes / 8;
+	skel->rodata->max_inflight = cfg->max_inflight;
+	skel->rodata->max_open = cfg->max_open;
+	skel->rodata->inflight_ttl_ns = cfg->inflight_ttl_ms * 1000000ULL;
+	skel->rodata->track_calls = tracks_calls(mode, cfg);
 	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
-	err = err ?: bpf_map__set_max_entries(skel->maps.inflight, cfg->max_inflight);
-	err = err ?: bpf_map__set_max_entries(skel->maps.connect_calls, cfg->max_inflight);
-	err = err ?: bpf_map__set_max_entries(skel->maps.open_conns, cfg->max_open);
+	/* Calls in progress at once: one per connecting thread. */
+	if (!tracks_calls(mode, cfg))
+		err = err ?: bpf_map__set_max_entries(skel->maps.connect_calls, 1);
 	return err;
 }
 
@@ -69,16 +81,16 @@ int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_
 
 	memset(t, 0, sizeof(*t));
 	t->mode = mode;
-	t->btf_tracepoints = ks->tp_btf;
+	t->connect_errors = mode == PROBE_MODE_TRACEPOINT && cfg->connect_errors;
 	t->skel = connect_bpf__open();
 	if (!t->skel)
 		return -errno;
 	set_filters(t->skel, cfg);
-	select_programs(t->skel, mode, ks->tp_btf, ks->ipv6);
-	err = set_sizes(t->skel, cfg);
+	select_programs(t->skel, mode, ks->ipv6, cfg->connect_errors);
+	err = set_sizes(t->skel, cfg, mode);
 	if (err)
 		return err;
-	if (mode == PROBE_MODE_TRACEPOINT)
+	if (t->connect_errors)
 		return tracefs_ensure(cfg->verbose);
 	return 0;
 }
@@ -111,10 +123,41 @@ int tracer_load(struct tracer *t, const struct config *cfg)
 	return fill_dst_filter(t->skel, cfg);
 }
 
+/*
+ * The hooks on the cgroup v2 root (every network namespace): SO_ERROR
+ * reads in every mode, connect() calls in the tracepoint mode.
+ */
+static int attach_cgroup_hooks(struct tracer *t)
+{
+	struct connect_bpf *skel = t->skel;
+	int fd = cgroup2_root_fd(), err = 0;
+
+	/* Without cgroup v2 the fentry and kprobe modes do without the SO_ERROR hook. */
+	if (fd < 0)
+		return t->mode == PROBE_MODE_TRACEPOINT ? fd : 0;
+	t->getsockopt = bpf_program__attach_cgroup(skel->progs.cgroup_getsockopt, fd);
+	if (!t->getsockopt)
+		err = -errno;
+	if (!err && bpf_program__autoload(skel->progs.cgroup_connect4)) {
+		t->connect4 = bpf_program__attach_cgroup(skel->progs.cgroup_connect4, fd);
+		if (!t->connect4)
+			err = -errno;
+	}
+	if (!err && bpf_program__autoload(skel->progs.cgroup_connect6)) {
+		t->connect6 = bpf_program__attach_cgroup(skel->progs.cgroup_connect6, fd);
+		if (!t->connect6)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
 int tracer_attach(struct tracer *t, ring_buffer_sample_fn on_event, void *ctx)
 {
 	int err = connect_bpf__attach(t->skel);
 
+	if (!err)
+		err = attach_cgroup_hooks(t);
 	if (err)
 		return err;
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, ctx, NULL);
@@ -180,23 +223,55 @@ int tracer_counters(struct tracer *t, __u64 *counters)
 	return map_percpu_sum(bpf_map__fd(t->skel->maps.counters), COUNTER__COUNT, counters);
 }
 
-__u64 tracer_missed(struct tracer *t)
+/* The kernel's count of the runs of prog it skipped. */
+static __u64 prog_misses(const struct bpf_program *prog)
 {
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+__u64 tracer_unhandled(struct tracer *t, const __u64 *counters)
+{
+	struct connect_bpf *skel = t->skel;
+	/* First programs and how many of their skipped runs their takeover handled. */
+	const struct {
+		struct bpf_program *first, *takeover;
+		enum counter handled;
+	} pairs[] = {
+		{ skel->progs.btf_inet_sock_set_state, skel->progs.btf_inet_sock_set_state_takeover,
+		  COUNTER_TAKEOVER_STATE },
+		{ skel->progs.btf_tcp_retransmit_skb, skel->progs.btf_tcp_retransmit_skb_takeover,
+		  COUNTER_TAKEOVER_RETRANSMIT },
+		{ skel->progs.btf_tcp_destroy_sock, skel->progs.btf_tcp_destroy_sock_takeover,
+		  COUNTER_TAKEOVER_DESTROY },
+	};
 	struct bpf_program *prog;
-	__u64 missed = 0;
+	__u64 unhandled = 0;
+	unsigned int i;
 
-	bpf_object__for_each_program(prog, t->skel->obj)
-	{
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		__u64 missed = prog_misses(pairs[i].first);
 
-		if (!bpf_program__autoload(prog))
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-			missed += info.recursion_misses;
+		/* Read apart, the two may disagree for a moment. */
+		if (missed > counters[pairs[i].handled])
+			unhandled += missed - counters[pairs[i].handled];
 	}
-	return missed;
+	/* A takeover skipped only nests in a run of its own: the first one handled that. */
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bool paired = false;
+
+		for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+			paired |= prog == pairs[i].first || prog == pairs[i].takeover;
+		if (!paired && bpf_program__autoload(prog))
+			unhandled += prog_misses(prog);
+	}
+	return unhandled;
 }
 
 /*
@@ -240,66 +315,41 @@ out_free:
 	return err;
 }
 
-struct scan_ctx {
+struct calls_scan {
 	struct collector *c;
 	int fd;
 	__u64 now_ns;
 	__u64 ttl_ns;
-	stall_fn on_stall;
-	void *ctx;
 };
-
-static int visit_inflight(void *key, void *value, void *arg)
-{
-	const struct inflight *info = value;
-	struct scan_ctx *s = arg;
-	const struct pending *p;
-
-	if (s->now_ns > info->start_ns + s->ttl_ns) {
-		if (!bpf_map_delete_elem(s->fd, key))
-			collector_expired(s->c, false);
-		return 0;
-	}
-	p = collector_scan_entry(s->c, *(__u64 *)key, info, s->now_ns);
-	if (p && s->on_stall)
-		s->on_stall(p, s->ctx);
-	return 0;
-}
 
 static int visit_call(void *key, void *value, void *arg)
 {
 	const struct connect_call *call = value;
-	struct scan_ctx *s = arg;
+	struct calls_scan *s = arg;
 
 	if (s->now_ns > call->start_ns + s->ttl_ns && !bpf_map_delete_elem(s->fd, key))
 		collector_expired(s->c, true);
 	return 0;
 }
 
-int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall, void *ctx)
-{
-	struct scan_ctx s = { c, 0, mono_now_ns(), ttl_ns, on_stall, ctx };
-	int err;
-
-	collector_scan_begin(c);
-	s.fd = bpf_map__fd(t->skel->maps.inflight);
-	err = map_walk(s.fd, sizeof(__u64), sizeof(struct inflight), visit_inflight, &s);
-	collector_scan_end(c);
-	return err < 0 ? err : 0;
-}
-
 int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns)
 {
-	struct scan_ctx s = {
-		c, bpf_map__fd(t->skel->maps.connect_calls), mono_now_ns(), ttl_ns, NULL, NULL
-	};
-	int err = map_walk(s.fd, sizeof(__u32), sizeof(struct connect_call), visit_call, &s);
+	struct calls_scan s = { c, bpf_map__fd(t->skel->maps.connect_calls), mono_now_ns(),
+				ttl_ns };
+	int err;
 
+	if (t->mode == PROBE_MODE_TRACEPOINT && !t->connect_errors)
+		return 0;
+	err = map_walk(s.fd, sizeof(__u32), sizeof(struct connect_call), visit_call, &s);
 	return err < 0 ? err : 0;
 }
 
 void tracer_destroy(struct tracer *t)
 {
+	bpf_link__destroy(t->getsockopt);
+	bpf_link__destroy(t->connect4);
+	bpf_link__destroy(t->connect6);
+	t->getsockopt = t->connect4 = t->connect6 = NULL;
 	ring_buffer__free(t->rb);
 	connect_bpf__destroy(t->skel);
 	t->rb = NULL;

@@ -13,11 +13,12 @@ struct connect_bpf;
 struct tracer {
 	struct connect_bpf *skel;
 	struct ring_buffer *rb;
+	struct bpf_link *getsockopt; /* cgroup hooks: SO_ERROR reads */
+	struct bpf_link *connect4;   /* tracepoint mode: connect() calls */
+	struct bpf_link *connect6;
 	enum probe_mode mode;
-	bool btf_tracepoints; /* tp_btf rather than raw_tp */
+	bool connect_errors; /* tracepoint mode: sys_exit_connect too */
 };
-
-typedef void (*stall_fn)(const struct pending *p, void *ctx);
 
 /* Open, configure, load and attach: the first mode that works of the candidates. */
 int tracer_start(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
@@ -39,17 +40,12 @@ int tracer_read(struct tracer *t);
 int tracer_counters(struct tracer *t, __u64 *counters);
 
 /*
- * Runs of the programs the kernel skipped because the same program was
- * already running on that CPU (preempted, or interrupted by a softirq):
- * the events those runs would have seen are lost.
+ * Runs of the programs that nothing handled: the kernel skipped them
+ * because the same program was already running on that CPU (preempted, or
+ * interrupted by a softirq), and no takeover program did the work instead.
+ * counters are the kernel's, from tracer_counters().
  */
-__u64 tracer_missed(struct tracer *t);
-
-/*
- * Scan the in-flight map into the collector, expiring entries older than
- * ttl_ns; on_stall is called for each attempt that just became a stall.
- */
-int tracer_scan(struct tracer *t, struct collector *c, __u64 ttl_ns, stall_fn on_stall, void *ctx);
+__u64 tracer_unhandled(struct tracer *t, const __u64 *counters);
 
 /* Remove connect() calls older than ttl_ns that never returned. */
 int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns);

@@ -118,62 +118,122 @@ static void test_malformed_counted(void **state)
 	collector_destroy(c);
 }
 
-static struct inflight pending_attempt(__u8 last_octet, __u64 start_ns)
-{
-	struct inflight e;
+static const struct pending *on_stall_seen;
+static unsigned int stalls_seen;
 
-	memset(&e, 0, sizeof(e));
-	e.family = AF_INET;
-	e.daddr[0] = 198;
-	e.daddr[1] = 18;
-	e.daddr[3] = last_octet;
-	e.dport = 80;
-	e.start_ns = start_ns;
-	return e;
+static void stall_seen(const struct pending *p, void *ctx)
+{
+	(void)ctx;
+	on_stall_seen = p;
+	stalls_seen++;
 }
 
-/* Stalls are reported once, in-flight counts follow the scans. */
+/* An attempt's start event on socket sock at start_ns. */
+static void start(struct collector *c, __u64 sock, __u64 start_ns)
+{
+	struct conn_event ev = event(EVENT_START, 2, 80, 0, sock);
+	struct attempt a;
+
+	ev.ts_ns = start_ns;
+	assert_false(collector_add_event(c, &ev, &a));
+}
+
+/* Stalls are reported once, in-flight counts follow the starts and outcomes. */
 static void test_scan_and_stalls(void **state)
 {
-	struct inflight young = pending_attempt(2, 9000), old = pending_attempt(2, 1000);
-	struct collector *c;
+	struct collector *c = collector_new(5000, 5000000000ULL);
 	struct attempt a;
 	struct conn_event ev;
 	const struct dest *d;
 
 	(void)state;
-	c = collector_new(5000, 5000000000ULL);
 	assert_non_null(c);
-	collector_scan_begin(c);
-	assert_null(collector_scan_entry(c, 10, &young, 10000));
-	assert_non_null(collector_scan_entry(c, 11, &old, 10000));
-	collector_scan_end(c);
+	start(c, 11, 1000);
+	start(c, 10, 9000);
 	d = find(c, 2, 80);
 	assert_non_null(d);
 	assert_int_equal(d->inflight, 2);
+	stalls_seen = 0;
+	collector_scan_pending(c, 10000, 1000000, stall_seen, NULL);
+	assert_int_equal(stalls_seen, 1);
+	assert_int_equal(on_stall_seen->sock, 11);
 	assert_int_equal(d->stalled, 1);
 
 	/* The same stall is not reported twice; the young one becomes one. */
-	collector_scan_begin(c);
-	assert_null(collector_scan_entry(c, 11, &old, 15000));
-	assert_non_null(collector_scan_entry(c, 10, &young, 15000));
-	collector_scan_end(c);
+	collector_scan_pending(c, 15000, 1000000, stall_seen, NULL);
+	assert_int_equal(stalls_seen, 2);
+	assert_int_equal(on_stall_seen->sock, 10);
 	assert_int_equal(find(c, 2, 80)->stalled, 2);
 
-	/* The old one resolves: its event removes it from flight at once. */
+	/* A retransmit updates what a stall line shows. */
+	ev = event(EVENT_SYN_RETRANSMIT, 2, 80, 0, 10);
+	ev.ts_ns = 9000;
+	ev.syn_retries = 1;
+	ev.sport = 4242;
+	assert_false(collector_add_event(c, &ev, &a));
+	assert_int_equal(on_stall_seen->info.syn_retries, 1);
+	assert_int_equal(on_stall_seen->info.sport, 4242);
+
+	/* The old one resolves: its event removes it from flight at once, and
+	 * the retransmits the kernel counted but no event showed are counted. */
 	ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_TIMEOUT, 11);
-	ev.ts_ns = old.start_ns;
+	ev.ts_ns = 1000;
+	ev.syn_retries = 3;
 	assert_true(collector_add_event(c, &ev, &a));
 	d = find(c, 2, 80);
 	assert_int_equal(d->inflight, 1);
 	assert_int_equal(d->stalled, 1);
+	assert_int_equal(d->syn_retransmits, 1 + 3);
 
-	/* A scan that no longer sees the young one drops it. */
-	collector_scan_begin(c);
-	collector_scan_end(c);
+	/* Past the ttl the young one leaves the gauge. */
+	collector_scan_pending(c, 9000 + 1000001, 1000000, stall_seen, NULL);
 	assert_int_equal(find(c, 2, 80)->inflight, 0);
+	assert_int_equal(find(c, 2, 80)->stalled, 0);
 	assert_null(collector_next_pending(c, NULL));
 	collector_destroy(c);
+}
+
+/* A burst of starts and outcomes leaves nothing behind. */
+static void test_pending_burst(void **state)
+{
+	struct collector *c = collector_new(5000, 5000000000ULL);
+	struct attempt a;
+	__u64 i;
+
+	(void)state;
+	assert_non_null(c);
+	for (i = 0; i < 100000; i++)
+		start(c, i, 1000 + i);
+	assert_int_equal(collector_total(c)->inflight, 100000);
+	for (i = 0; i < 100000; i++) {
+		struct conn_event ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_ESTABLISHED, i);
+
+		ev.ts_ns = 1000 + i;
+		assert_true(collector_add_event(c, &ev, &a));
+	}
+	assert_int_equal(collector_total(c)->inflight, 0);
+	assert_null(collector_next_pending(c, NULL));
+	collector_destroy(c);
+}
+
+/* A table shrinks again after a burst. */
+static void test_table_shrinks(void **state)
+{
+	struct table t;
+	__u64 k;
+	size_t peak;
+	bool created;
+
+	(void)state;
+	assert_int_equal(table_init(&t, sizeof(k), sizeof(k)), 0);
+	for (k = 0; k < 100000; k++)
+		assert_non_null(table_upsert(&t, &k, &created));
+	peak = t.capacity;
+	for (k = 0; k < 100000; k++)
+		table_remove(&t, table_find(&t, &k));
+	assert_int_equal(t.len, 0);
+	assert_true(t.capacity < peak / 100);
+	table_free(&t);
 }
 
 static void test_accounting(void **state)
@@ -255,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_aggregation),
 		cmocka_unit_test(test_malformed_counted),
 		cmocka_unit_test(test_scan_and_stalls),
+		cmocka_unit_test(test_pending_burst),
+		cmocka_unit_test(test_table_shrinks),
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_many_destinations),
 		cmocka_unit_test(test_table_remove_and_sweep),

@@ -109,7 +109,7 @@ static void snapshot_rows(struct snapshot *s, const struct collector *c)
 static void stall_fill(struct snapshot *s, struct stall *st, const struct pending *p,
 		       const struct collector *c)
 {
-	const struct inflight *e = &p->info;
+	const struct pending_info *e = &p->info;
 	const struct dest *d;
 	struct dest_key key;
 

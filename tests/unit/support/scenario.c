@@ -204,39 +204,36 @@ static const struct attempt_spec attempts[] = {
 
 /* --- in flight, ticks, accounting ------------------------------------------------------ */
 
-static struct inflight in_flight(__u8 last_octet, __u16 dport, __u64 start_ms, __u16 retries)
+/* The start event of an attempt that is still in flight. */
+static void start(struct run *r, __u64 sock, __u8 last_octet, __u16 dport, __u64 start_ms,
+		  __u16 retries)
 {
-	struct inflight e;
+	struct conn_event ev;
+	struct attempt a;
 
-	memset(&e, 0, sizeof(e));
-	e.start_ns = start_ms * MS;
-	e.pid = 7100;
-	e.tid = 7101;
-	e.netns = NETNS;
-	e.sport = 41000 + last_octet;
-	e.dport = dport;
-	e.syn_retries = retries;
-	e.family = AF_INET;
-	v4(e.daddr, last_octet);
-	v4(e.saddr, 1);
-	strcpy(e.comm, "loadgen");
-	return e;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EVENT_START;
+	ev.sock = sock;
+	ev.ts_ns = start_ms * MS;
+	ev.pid = 7100;
+	ev.tid = 7101;
+	ev.netns = NETNS;
+	ev.sport = 41000 + last_octet;
+	ev.dport = dport;
+	ev.syn_retries = retries;
+	ev.family = AF_INET;
+	v4(ev.daddr, last_octet);
+	v4(ev.saddr, 1);
+	strcpy(ev.comm, "loadgen");
+	collector_add_event(r->c, &ev, &a);
 }
 
 /* Two attempts in flight at 9 s: one to api.test pending for 1.5 s (a stall), one young. */
 static void scan(struct run *r)
 {
-	struct inflight old = in_flight(3, 443, 7500, 1), young = in_flight(2, 80, 8900, 0);
-	const struct pending *p;
-
-	collector_scan_begin(r->c);
-	p = collector_scan_entry(r->c, 900, &old, 9000 * MS);
-	if (p && r->sink->stall)
-		r->sink->stall(p, r->sink->ctx);
-	p = collector_scan_entry(r->c, 901, &young, 9000 * MS);
-	if (p && r->sink->stall)
-		r->sink->stall(p, r->sink->ctx);
-	collector_scan_end(r->c);
+	start(r, 900, 3, 443, 7500, 1);
+	start(r, 901, 2, 80, 8900, 0);
+	collector_scan_pending(r->c, 9000 * MS, 300000 * MS, r->sink->stall, r->sink->ctx);
 }
 
 static void tick(struct run *r, __u64 ms)
@@ -257,6 +254,7 @@ static void kernel_counters(struct run *r)
 	counters[COUNTER_CLOSE_EVENTS] = 3;
 	counters[COUNTER_RINGBUF_FULL] = 1;
 	counters[COUNTER_CLOSE_UNSEEN] = 2;
+	counters[COUNTER_START_EVENTS] = 2;
 	collector_set_counters(r->c, counters, 3);
 	collector_expired(r->c, false);
 	collector_expired(r->c, true);

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Ephemeral ports exhausted: with a two-port range and two connections held,
 # the third connect() fails at once with EADDRNOTAVAIL, non-blocking or not.
-# A connect with no route fails before its socket has any state.
+# A connect with no route fails before its socket has any state: its errno
+# comes from the call's return (fentry, kprobe; the tracepoint mode with
+# --connect-errors, which also mounts tracefs).
+TRACER_ARGS=--connect-errors
 setup() {
 	in_client sh -c 'echo "40000 40001" >/proc/sys/net/ipv4/ip_local_port_range'
 	start_listener "$SERVER4" 8085 --hold
