@@ -16,6 +16,8 @@ struct collector {
 	struct accounting acct;
 	__u64 stall_ns;
 	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
+	__u64 n_dests;	    /* destinations with an address seen so far */
+	__u64 n_names;	    /* names looked up so far */
 };
 
 struct dest_entry {
@@ -35,7 +37,7 @@ struct pending_entry {
 
 /* A name looked up: its lookups, and whether a connect went to it. */
 struct name_info {
-	struct dns_stats stats;
+	struct name_stats name; /* first: collector_next_name() hands it out */
 	struct dest *name_only; /* its row while no connect went to it */
 	bool has_dest;
 };
@@ -141,6 +143,8 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 			return NULL;
 		}
 		e->dest->key = *key;
+		if (!dest_is_name_only(e->dest))
+			e->dest->arrival = c->n_dests++;
 	}
 	return e->dest;
 }
@@ -180,6 +184,8 @@ static struct name_info *name_get(struct collector *c, const char *name)
 			table_remove(&c->names, e);
 			return NULL;
 		}
+		memcpy(e->info->name.name, key, HOST_LEN);
+		e->info->name.arrival = c->n_names++;
 	}
 	return e->info;
 }
@@ -207,7 +213,7 @@ static void name_only_dest(struct collector *c, struct name_info *ni, const char
 	if (!ni->name_only)
 		return;
 	strcpy(ni->name_only->host, name);
-	ni->name_only->dns = &ni->stats;
+	ni->name_only->dns = &ni->name.stats;
 }
 
 /* A connect went to a destination named host: it carries the name's DNS statistics. */
@@ -221,7 +227,7 @@ static void dest_name(struct collector *c, struct dest *d, const char *host)
 	if (!ni)
 		return;
 	strcpy(d->host, host);
-	d->dns = &ni->stats;
+	d->dns = &ni->name.stats;
 	ni->has_dest = true;
 	if (ni->name_only) {
 		dest_remove(c, ni->name_only);
@@ -240,6 +246,15 @@ const struct dest *collector_next(const struct collector *c, const struct dest *
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev)
 {
 	return prev ? prev->next : c->pending.oldest;
+}
+
+const struct name_stats *collector_next_name(const struct collector *c,
+					     const struct name_stats *prev)
+{
+	const struct name_entry *e = prev ? table_find(&c->names, prev->name) : NULL;
+
+	e = table_next(&c->names, e);
+	return e ? &e->info->name : NULL;
 }
 
 const struct dest *collector_total(const struct collector *c)
@@ -396,6 +411,7 @@ static void dest_count_attempt(struct dest *d, const struct attempt *a)
 		return;
 	}
 	hist_add(&d->latency_us, a->latency_ns / NSEC_PER_USEC);
+	buckets_add(&d->handshake, &handshake_buckets, a->latency_ns);
 	d->open++;
 	if (d->open > d->open_peak)
 		d->open_peak = d->open;
@@ -641,9 +657,36 @@ bool collector_add_record(struct collector *c, const void *data, size_t size, st
 	return collector_add_event(c, data, out);
 }
 
+/* The query types counted apart, by slot; the slot after them counts the others. */
+static const struct {
+	__u16 qtype;
+	const char *name;
+} qtypes[DNS_QTYPES - 1] = {
+	{ 1, "A" },	{ 28, "AAAA" }, { 65, "HTTPS" }, { 64, "SVCB" },
+	{ 5, "CNAME" }, { 12, "PTR" },	{ 15, "MX" },	 { 16, "TXT" },
+	{ 33, "SRV" },	{ 2, "NS" },	{ 6, "SOA" },
+};
+
+unsigned int dns_qtype_slot(__u16 qtype)
+{
+	unsigned int i;
+
+	for (i = 0; i < DNS_QTYPES - 1; i++)
+		if (qtypes[i].qtype == qtype)
+			return i;
+	return DNS_QTYPES - 1;
+}
+
+const char *dns_qtype_slot_name(unsigned int slot)
+{
+	return slot < DNS_QTYPES - 1 ? qtypes[slot].name : "other";
+}
+
 static void dns_count(struct dns_stats *s, const struct lookup *l)
 {
 	s->lookups++;
+	if (l->result < LOOKUP__COUNT)
+		s->by_qtype[dns_qtype_slot(l->qtype)][l->result]++;
 	switch (l->result) {
 	case LOOKUP_OK:
 		s->ok++;
@@ -665,6 +708,7 @@ static void dns_count(struct dns_stats *s, const struct lookup *l)
 		break;
 	}
 	hist_add(&s->latency_us, l->latency_ns / NSEC_PER_USEC);
+	buckets_add(&s->latency, &dns_buckets, l->latency_ns);
 }
 
 struct lookup_relay {
@@ -681,7 +725,7 @@ static void on_lookup(const struct lookup *l, void *arg)
 
 	dns_count(&r->c->dns_total, l);
 	if (ni) {
-		dns_count(&ni->stats, l);
+		dns_count(&ni->name.stats, l);
 		if (l->result != LOOKUP_OK && l->result != LOOKUP_TRUNCATED)
 			name_only_dest(r->c, ni, l->qname);
 	}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
+#include "buckets.h"
 #include "connect.h"
 #include "dns_track.h"
 #include "hist.h"
@@ -20,16 +21,31 @@
 #define RECENT_FAILURES 16 /* failures kept per destination */
 #define SERIES_SECONDS	60 /* per-second history per destination */
 
+/*
+ * Query types counted apart (A, AAAA, HTTPS, ...; dns_qtype_slot()); the
+ * last slot counts every other type, so the table stays bounded.
+ */
+#define DNS_QTYPES 12
+
 /* DNS lookups of one name, as the DNS capture saw them. */
 struct dns_stats {
 	__u64 lookups; /* queries, answered or not */
 	__u64 ok;      /* answered NOERROR */
 	__u64 nxdomain;
 	__u64 servfail;
-	__u64 other;		/* other rcodes: REFUSED, FORMERR, ... */
-	__u64 truncated;	/* NOERROR with TC set: retried over TCP */
-	__u64 unanswered;	/* no response within --dns-timeout */
-	struct hist latency_us; /* of answered lookups */
+	__u64 other;		      /* other rcodes: REFUSED, FORMERR, ... */
+	__u64 truncated;	      /* NOERROR with TC set: retried over TCP */
+	__u64 unanswered;	      /* no response within --dns-timeout */
+	struct hist latency_us;	      /* of answered lookups */
+	struct bucket_counts latency; /* the same in the metrics' buckets (dns_buckets) */
+	__u64 by_qtype[DNS_QTYPES][LOOKUP__COUNT]; /* lookups by query type and result */
+};
+
+/* A name looked up, and its lookups. */
+struct name_stats {
+	char name[HOST_LEN];
+	__u64 arrival; /* 0 for the first name looked up, then 1, 2, ... */
+	struct dns_stats stats;
 };
 
 /* A destination: address and port.  Zero it before filling it (it is a table key). */
@@ -63,6 +79,12 @@ struct dest {
 	char host[HOST_LEN];	     /* name that resolved to this address; "" if unknown */
 	const struct dns_stats *dns; /* lookups of host; NULL if unknown */
 	bool host_wide;		     /* not a destination: every destination together */
+	/*
+	 * 0 for the first destination seen, then 1, 2, ... (0 for the rows of
+	 * names only).  Destinations are never removed and their counters only
+	 * grow: the metrics exporter relies on it.
+	 */
+	__u64 arrival;
 	__u64 attempts;
 	__u64 outcomes[OUTCOME__COUNT];
 	__u64 syn_retransmits;	/* SYN retransmissions of this destination's attempts */
@@ -70,9 +92,10 @@ struct dest {
 	__u64 retries[RETRY_BUCKETS];
 	__u64 local_exhaustion; /* local errors that were EADDRNOTAVAIL: no ephemeral port */
 	struct hist latency_us; /* handshake latency of established attempts */
-	__u64 inflight;		/* attempts in flight at the last scan */
-	__u64 stalled;		/* of which pending longer than --stall-ms */
-	__u64 open;		/* established and not yet closed */
+	struct bucket_counts handshake; /* the same in the metrics' buckets (handshake_buckets) */
+	__u64 inflight;			/* attempts in flight at the last scan */
+	__u64 stalled;			/* of which pending longer than --stall-ms */
+	__u64 open;			/* established and not yet closed */
 	__u64 open_peak;
 	double connects_per_s; /* attempts per second over the last interval */
 	__u64 attempts_at_tick;
@@ -223,6 +246,10 @@ const struct pending *collector_next_pending(const struct collector *c, const st
 /* Every destination together. */
 const struct dest *collector_total(const struct collector *c);
 
+/* Names looked up, in no particular order: for (n = collector_next_name(c, NULL); n; ...) */
+const struct name_stats *collector_next_name(const struct collector *c,
+					     const struct name_stats *prev);
+
 /* Every lookup together. */
 const struct dns_stats *collector_dns_total(const struct collector *c);
 
@@ -244,6 +271,10 @@ __u64 dest_failures(const struct dest *d);
 
 /* A destination with no address: the failed lookups of a name no connect went to. */
 bool dest_is_name_only(const struct dest *d);
+
+/* The by_qtype slot of a query type, and its name: "A", "AAAA", ..., "other". */
+unsigned int dns_qtype_slot(__u16 qtype);
+const char *dns_qtype_slot_name(unsigned int slot);
 
 /* Lookups that got an error rcode (NXDOMAIN, SERVFAIL, ...). */
 __u64 dns_failed(const struct dns_stats *s);

@@ -98,10 +98,21 @@ struct cell {
 
 #define COLUMN_TEXT_LEN ENDPOINT_STRLEN /* the buffer column_value() may write text in */
 
+/* .prom of a number exported otherwise (in a family with a label, a histogram) or derived. */
+#define PROM_APART ""
+
 struct column {
 	const char *csv; /* its name in the summary CSV's header; NULL: not in it */
 	enum column_format format;
 	enum column_metric metric;
+	/*
+	 * Its per-destination metric family {daddr,dport,host}: this name, or
+	 * with NULL synscope_<csv> (counters end in _total); a gauge is also
+	 * exported host-wide as synscope_host_<the rest of the name>.
+	 * PROM_APART: not on its own.  help is the family's HELP line.
+	 */
+	const char *prom;
+	const char *help;
 	/* The value: get(), or else the __u64 at offset field of struct dest. */
 	void (*get)(const struct column *col, const struct dest *d, struct cell *out,
 		    char buf[COLUMN_TEXT_LEN]);
