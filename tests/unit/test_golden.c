@@ -2,7 +2,7 @@
 /*
  * The outputs of a fixed run (tests/unit/support/scenario.c) against golden
  * files: the streaming text, the summary printed at exit, the summary CSV,
- * the per-attempt CSV and the DNS CSV, byte for byte.  A change to the code
+ * the per-attempt CSV, the DNS CSV and the metrics exposition, byte for byte.  A change to the code
  * that changes any of them fails here; if the change is meant, regenerate
  * them with SYNSCOPE_GOLDEN_UPDATE=1 build/tests/test_golden and commit the
  * difference with it.  On a mismatch the output is left in build/golden/.
@@ -20,18 +20,27 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "csv.h"
+#include "metrics.h"
 #include "summary.h"
 #include "text.h"
 #include "support/scenario.h"
 
 #define ACTUAL_DIR "build/golden"
 
-enum output { OUT_STREAM, OUT_SUMMARY, OUT_SUMMARY_CSV, OUT_ATTEMPTS_CSV, OUT_DNS_CSV, OUT__COUNT };
+enum output {
+	OUT_STREAM,
+	OUT_SUMMARY,
+	OUT_SUMMARY_CSV,
+	OUT_ATTEMPTS_CSV,
+	OUT_DNS_CSV,
+	OUT_METRICS,
+	OUT__COUNT
+};
 
 static const char *const file_names[OUT__COUNT] = {
 	[OUT_STREAM] = "stream.txt",	   [OUT_SUMMARY] = "summary.txt",
 	[OUT_SUMMARY_CSV] = "summary.csv", [OUT_ATTEMPTS_CSV] = "attempts.csv",
-	[OUT_DNS_CSV] = "dns.csv",
+	[OUT_DNS_CSV] = "dns.csv",	   [OUT_METRICS] = "metrics.prom",
 };
 
 struct outputs {
@@ -70,6 +79,25 @@ static void on_snapshot(const struct collector *c, __u64 wall_ns, void *ctx)
 	csv_summary_rows(o->f[OUT_SUMMARY_CSV], c, wall_ns);
 }
 
+/* The exposition a scrape at the end of the run gets. */
+static void metrics_print(FILE *f, const struct collector *c)
+{
+	struct metrics_info info = {
+		.version = "0.1",
+		.mode = "tracepoint",
+		.dns_capture = "cgroup",
+		.kernel = "6.1.0-test",
+		.max_destinations = METRICS_DEFAULT_MAX_DESTINATIONS,
+		.n_settings = 1,
+		.settings = { { "synscope_stall_threshold_seconds", "--stall-ms", 1 } },
+	};
+	struct text_buf b = { 0 };
+
+	assert_true(metrics_render(&b, c, &info, METRICS_TEXT));
+	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
+	text_buf_free(&b);
+}
+
 /* Run the scenario with every output open, as synscope writes them. */
 static void produce(struct outputs *o)
 {
@@ -91,6 +119,7 @@ static void produce(struct outputs *o)
 	summary_print(o->f[OUT_SUMMARY], c);
 	accounting_print(o->f[OUT_SUMMARY], collector_accounting(c));
 	dns_accounting_print(o->f[OUT_SUMMARY], c);
+	metrics_print(o->f[OUT_METRICS], c);
 	collector_destroy(c);
 	for (i = 0; i < OUT__COUNT; i++)
 		fclose(o->f[i]);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The Prometheus exposition of what the collector holds (text format
+ * 0.0.4, or OpenMetrics 1.0): a reader of collector.h and of the column
+ * table like every other output.  Per destination: the attempts by outcome,
+ * the handshake histogram and every number of the column table that has a
+ * metric (.prom); per DNS name: lookups by query type and result and their
+ * latency; the event accounting; what the run is (build info, settings).
+ *
+ * Cardinality is bounded: the first max_destinations destinations (in the
+ * order they were seen) have series of their own, the others are summed
+ * into daddr="other"; the same for DNS names with host="other".  A
+ * destination never loses its series, so no counter ever decreases.
+ */
+#ifndef SYNSCOPE_METRICS_H
+#define SYNSCOPE_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "collector.h"
+
+#define METRICS_DEFAULT_MAX_DESTINATIONS 500
+
+/* A growing text; failed once an allocation failed (the text is then cut). */
+struct text_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool failed;
+};
+
+/* A setting of the run, exported as a gauge so that rules can use it. */
+struct metrics_setting {
+	const char *name; /* synscope_... */
+	const char *help;
+	double value;
+};
+
+#define METRICS_MAX_SETTINGS 16
+
+/* What the scrape says about the run itself. */
+struct metrics_info {
+	const char *version;
+	const char *mode;	 /* attach mode: "tracepoint", ... */
+	const char *dns_capture; /* "cgroup", "packet" or "off" */
+	const char *kernel;	 /* uname release */
+	__u64 max_destinations;	 /* series of their own; beyond: "other" (also DNS names) */
+	unsigned int n_settings;
+	struct metrics_setting settings[METRICS_MAX_SETTINGS];
+};
+
+enum metrics_format {
+	METRICS_TEXT,	     /* text/plain; version=0.0.4 */
+	METRICS_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
+};
+
+/* Its Content-Type. */
+const char *metrics_content_type(enum metrics_format format);
+
+/* The exposition of what c holds now, appended to out; false when out of memory. */
+bool metrics_render(struct text_buf *out, const struct collector *c,
+		    const struct metrics_info *info, enum metrics_format format);
+
+/* The text and its buffer: give it up (the caller frees data) or free it. */
+void text_buf_free(struct text_buf *b);
+
+#endif
