@@ -8,6 +8,7 @@
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
 # make scale      the exactness check at the seed's scale (tools/lab, minutes)
+# make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -41,8 +42,11 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(addprefix -I,$(USER_DI
 	-MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-Iinclude -I$(OUTPUT) $(CLANG_BPF_SYS_INCLUDES)
-LDLIBS    := -lbpf -lelf -lz -lncursesw -ltinfo
-STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libncursesw.a -l:libtinfo.a
+LDLIBS    := -lbpf -lelf -lz -lncursesw -ltinfo -lmicrohttpd
+# libmicrohttpd without TLS, built from the distribution's source (tools/static-mhd.sh):
+# the distribution's own libmicrohttpd.a needs GnuTLS and p11-kit, which has no static library.
+STATIC_MHD := $(OUTPUT)/static-mhd/lib/libmicrohttpd.a
+STATIC_LDLIBS := $(STATIC_MHD) -l:libbpf.a -l:libelf.a -l:libz.a -l:libncursesw.a -l:libtinfo.a
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -65,7 +69,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench scale format check-format clean
+.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics scale format check-format \
+	clean
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -77,9 +82,12 @@ synscope: $(MAIN_OBJ) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS)
+static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS) $(STATIC_MHD)
 	$(call msg,LINK,synscope (static))
 	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o synscope
+
+$(STATIC_MHD):
+	$(Q)tools/static-mhd.sh $(OUTPUT)/static-mhd
 
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/support $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
@@ -123,6 +131,14 @@ $(OUTPUT)/tests/support/%.o: tests/unit/support/%.c | $(OUTPUT)/tests/support
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
+
+# The time a scrape takes to render (tests/bench/metrics_render.c).
+$(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(filter %.c %.o,$^) $(LDLIBS) -o $@
+
+bench-metrics: $(OUTPUT)/tests/bench_metrics
+	$(Q)$< 500 && $< 5000
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
@@ -176,7 +192,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory vm
 
 FORMAT_SRCS = $(wildcard bpf/*.c include/*.h $(addsuffix /*.[ch],$(USER_DIRS)) tools/*.c \
-	tests/unit/*.c tests/unit/support/*.[ch] tests/fuzz/*.c)
+	tests/unit/*.c tests/unit/support/*.[ch] tests/fuzz/*.c tests/bench/*.c)
 
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)

@@ -6,6 +6,13 @@
 #include "clock.h"
 #include "collector.h"
 
+/* Pointers in the order they came, never removed. */
+struct arrivals {
+	void **at;
+	size_t len;
+	size_t cap;
+};
+
 struct collector {
 	struct table dests;	     /* struct dest_key -> struct dest * */
 	struct table names;	     /* host name -> struct name_info * */
@@ -15,9 +22,9 @@ struct collector {
 	struct dns_stats dns_total;  /* every lookup */
 	struct accounting acct;
 	__u64 stall_ns;
-	__u64 last_tick_ns; /* monotonic time of the last collector_tick() */
-	__u64 n_dests;	    /* destinations with an address seen so far */
-	__u64 n_names;	    /* names looked up so far */
+	__u64 last_tick_ns;	    /* monotonic time of the last collector_tick() */
+	struct arrivals dests_seen; /* struct dest *, with an address, in the order seen */
+	struct arrivals names_seen; /* struct name_stats *, in the order looked up */
 };
 
 struct dest_entry {
@@ -37,7 +44,7 @@ struct pending_entry {
 
 /* A name looked up: its lookups, and whether a connect went to it. */
 struct name_info {
-	struct name_stats name; /* first: collector_next_name() hands it out */
+	struct name_stats name; /* what collector_name_at() hands out */
 	struct dest *name_only; /* its row while no connect went to it */
 	bool has_dest;
 };
@@ -76,6 +83,22 @@ out_free_dests:
 	return err;
 }
 
+/* Append p; its arrival number is the index; -ENOMEM when out of memory. */
+static int arrivals_add(struct arrivals *a, void *p)
+{
+	if (a->len == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 256;
+		void **at = realloc(a->at, cap * sizeof(*at));
+
+		if (!at)
+			return -ENOMEM;
+		a->at = at;
+		a->cap = cap;
+	}
+	a->at[a->len++] = p;
+	return 0;
+}
+
 struct collector *collector_new(__u64 stall_ns, __u64 dns_timeout_ns)
 {
 	struct collector *c = calloc(1, sizeof(*c));
@@ -109,6 +132,8 @@ void collector_destroy(struct collector *c)
 	table_free(&c->pending.index);
 	table_free(&c->names);
 	dns_track_free(&c->dns);
+	free(c->dests_seen.at);
+	free(c->names_seen.at);
 	free(c);
 }
 
@@ -138,15 +163,19 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 		return NULL;
 	if (created) {
 		e->dest = calloc(1, sizeof(*e->dest));
-		if (!e->dest) {
-			table_remove(&c->dests, e);
-			return NULL;
-		}
+		if (!e->dest)
+			goto out_remove;
 		e->dest->key = *key;
-		if (!dest_is_name_only(e->dest))
-			e->dest->arrival = c->n_dests++;
+		e->dest->arrival = c->dests_seen.len;
+		if (!dest_is_name_only(e->dest) && arrivals_add(&c->dests_seen, e->dest))
+			goto out_free_dest;
 	}
 	return e->dest;
+out_free_dest:
+	free(e->dest);
+out_remove:
+	table_remove(&c->dests, e);
+	return NULL;
 }
 
 /* The destination at family, addr and port, created if new; NULL when out of memory. */
@@ -180,14 +209,19 @@ static struct name_info *name_get(struct collector *c, const char *name)
 		return NULL;
 	if (created) {
 		e->info = calloc(1, sizeof(*e->info));
-		if (!e->info) {
-			table_remove(&c->names, e);
-			return NULL;
-		}
+		if (!e->info)
+			goto out_remove;
 		memcpy(e->info->name.name, key, HOST_LEN);
-		e->info->name.arrival = c->n_names++;
+		e->info->name.arrival = c->names_seen.len;
+		if (arrivals_add(&c->names_seen, &e->info->name))
+			goto out_free_info;
 	}
 	return e->info;
+out_free_info:
+	free(e->info);
+out_remove:
+	table_remove(&c->names, e);
+	return NULL;
 }
 
 bool dest_is_name_only(const struct dest *d)
@@ -248,13 +282,24 @@ const struct pending *collector_next_pending(const struct collector *c, const st
 	return prev ? prev->next : c->pending.oldest;
 }
 
-const struct name_stats *collector_next_name(const struct collector *c,
-					     const struct name_stats *prev)
+size_t collector_dests_seen(const struct collector *c)
 {
-	const struct name_entry *e = prev ? table_find(&c->names, prev->name) : NULL;
+	return c->dests_seen.len;
+}
 
-	e = table_next(&c->names, e);
-	return e ? &e->info->name : NULL;
+const struct dest *collector_dest_at(const struct collector *c, size_t arrival)
+{
+	return arrival < c->dests_seen.len ? c->dests_seen.at[arrival] : NULL;
+}
+
+size_t collector_names_seen(const struct collector *c)
+{
+	return c->names_seen.len;
+}
+
+const struct name_stats *collector_name_at(const struct collector *c, size_t arrival)
+{
+	return arrival < c->names_seen.len ? c->names_seen.at[arrival] : NULL;
 }
 
 const struct dest *collector_total(const struct collector *c)

@@ -80,8 +80,8 @@ struct dest {
 	const struct dns_stats *dns; /* lookups of host; NULL if unknown */
 	bool host_wide;		     /* not a destination: every destination together */
 	/*
-	 * 0 for the first destination seen, then 1, 2, ... (0 for the rows of
-	 * names only).  Destinations are never removed and their counters only
+	 * 0 for the first destination seen, then 1, 2, ... (rows of names only
+	 * have none).  Destinations are never removed and their counters only
 	 * grow: the metrics exporter relies on it.
 	 */
 	__u64 arrival;
@@ -246,9 +246,15 @@ const struct pending *collector_next_pending(const struct collector *c, const st
 /* Every destination together. */
 const struct dest *collector_total(const struct collector *c);
 
-/* Names looked up, in no particular order: for (n = collector_next_name(c, NULL); n; ...) */
-const struct name_stats *collector_next_name(const struct collector *c,
-					     const struct name_stats *prev);
+/*
+ * Destinations with an address and names looked up, in the order they were
+ * first seen (their arrival number), 0 to collector_dests_seen() - 1; they
+ * are never removed.  NULL past the end.
+ */
+size_t collector_dests_seen(const struct collector *c);
+const struct dest *collector_dest_at(const struct collector *c, size_t arrival);
+size_t collector_names_seen(const struct collector *c);
+const struct name_stats *collector_name_at(const struct collector *c, size_t arrival);
 
 /* Every lookup together. */
 const struct dns_stats *collector_dns_total(const struct collector *c);

@@ -8,10 +8,8 @@
 #include "format.h"
 #include "metrics.h"
 
-/* Labels of one series: an escaped host name takes at most two bytes per byte. */
-#define LABELS_LEN (2 * HOST_LEN + 2 * ADDR_STRLEN)
-#define EXTRA_LEN  48 /* one or two more labels: le="0.000025", qtype="HTTPS",result="ok" */
-#define NAME_LEN   96 /* a family's name */
+#define EXTRA_LEN 48 /* one or two more labels: le="0.000025", qtype="HTTPS",result="ok" */
+#define NAME_LEN  96 /* a family's name */
 
 /* --- the text ------------------------------------------------------------------ */
 
@@ -107,73 +105,154 @@ static size_t escape(char *out, size_t cap, const char *s, bool quote)
 	return n;
 }
 
-/* Append name="value" (escaped) to labels of length *len. */
-static void label_add(char *labels, size_t *len, const char *name, const char *value)
+/* Append name="value" (escaped) to the labels in b, which started at start. */
+static void label_add(struct text_buf *b, size_t start, const char *name, const char *value)
 {
-	int n = snprintf(labels + *len, LABELS_LEN - *len, "%s%s=\"", *len ? "," : "", name);
+	char text[2 * HOST_LEN + 1];
 
-	if (n < 0 || (size_t)n >= LABELS_LEN - *len)
-		return;
-	*len += n;
-	*len += escape(labels + *len, LABELS_LEN - *len - 1, value, true);
-	labels[(*len)++] = '"';
-	labels[*len] = '\0';
+	if (b->len > start)
+		put(b, ",", 1);
+	put_str(b, name);
+	put(b, "=\"", 2);
+	put(b, text, escape(text, sizeof(text), value, true));
+	put(b, "\"", 1);
 }
 
-/* --- what one scrape shows ----------------------------------------------------------- */
+/* One sample: name{labels,extra} value; labels and extra may be empty. */
+static char *sample_head(struct text_buf *b, const char *name, const char *labels, size_t len,
+			 const char *extra, size_t extra_len, size_t value_len)
+{
+	size_t name_len = strlen(name);
+	char *p;
 
-/* One destination with series of its own, or the folded ones together. */
-struct dest_row {
-	char labels[LABELS_LEN]; /* daddr="198.18.0.2",dport="443",host="api.test" */
-	size_t labels_len;
-	__u64 arrival;
-	__u64 outcomes[OUTCOME__COUNT];
-	struct bucket_counts handshake;
-	double value[COL__COUNT]; /* the exported columns */
-	bool known[COL__COUNT];
-};
+	if (!reserve(b, name_len + len + extra_len + value_len + 5))
+		return NULL;
+	p = b->data + b->len;
+	memcpy(p, name, name_len);
+	p += name_len;
+	if (len || extra_len) {
+		*p++ = '{';
+		memcpy(p, labels, len);
+		p += len;
+		if (len && extra_len)
+			*p++ = ',';
+		memcpy(p, extra, extra_len);
+		p += extra_len;
+		*p++ = '}';
+	}
+	*p++ = ' ';
+	b->len = p - b->data;
+	return p;
+}
 
-/* One DNS name with series of its own, or the folded ones together. */
-struct name_row {
-	char labels[LABELS_LEN]; /* host="api.test" */
-	size_t labels_len;
-	__u64 arrival;
-	__u64 by_qtype[DNS_QTYPES][LOOKUP__COUNT];
-	struct bucket_counts latency;
-};
+static void sample_u64(struct text_buf *b, const char *name, const char *labels, size_t len,
+		       const char *extra, size_t extra_len, __u64 v)
+{
+	if (!sample_head(b, name, labels, len, extra, extra_len, 0))
+		return;
+	put_u64(b, v);
+	put(b, "\n", 1);
+}
+
+static void sample_double(struct text_buf *b, const char *name, const char *labels, size_t len,
+			  double v)
+{
+	if (!sample_head(b, name, labels, len, "", 0, 0))
+		return;
+	put_double(b, v);
+	put(b, "\n", 1);
+}
+
+/* --- the snapshot -------------------------------------------------------------------- */
 
 /* A column of the table exported as a family of its own. */
 struct exported {
 	enum column_id id;
 	char name[NAME_LEN];	  /* per destination */
 	char host_name[NAME_LEN]; /* gauges: host-wide */
+	double host_value;
+	bool host_known;
 };
 
-struct scrape {
-	struct text_buf *out;
-	const struct collector *c;
-	const struct metrics_info *info;
+/* One destination with series of its own, or the folded ones together. */
+struct dest_row {
+	size_t labels; /* in labels: daddr="198.18.0.2",dport="443",host="api.test" */
+	size_t labels_len;
+	__u64 outcomes[OUTCOME__COUNT];
+	struct bucket_counts handshake;
+	double value[COL__COUNT]; /* by exported index */
+	bool known[COL__COUNT];
+};
+
+/* One DNS name with series of its own, or the folded ones together. */
+struct name_row {
+	size_t labels; /* host="api.test" */
+	size_t labels_len;
+	__u64 by_qtype[DNS_QTYPES][LOOKUP__COUNT];
+	struct bucket_counts latency;
+};
+
+/* The families, in the order they are written; each is a head and rows. */
+enum family_kind {
+	FAM_BUILD_INFO,
+	FAM_ATTEMPTS,
+	FAM_COLUMN,	 /* arg: exported index */
+	FAM_HOST_COLUMN, /* arg: exported index */
+	FAM_HANDSHAKES,
+	FAM_DNS_LOOKUPS,
+	FAM_DNS_DURATION,
+	FAM_EVENTS,
+	FAM_DNS_PACKETS,
+	FAM_RUN,
+	FAM_EOF,
+	FAM__COUNT,
+};
+
+struct family {
+	enum family_kind kind;
+	unsigned int arg;
+};
+
+#define FAMILIES_MAX (FAM__COUNT + 2 * COL__COUNT)
+
+struct metrics_scrape {
+	struct metrics_info info;
 	enum metrics_format format;
+	struct text_buf labels; /* every row's labels */
 	struct dest_row *dests; /* by arrival; the folded ones last */
 	size_t n_dests;
 	__u64 folded_dests;
-	struct name_row *names;
+	struct name_row *names; /* the same for names */
 	size_t n_names;
 	__u64 folded_names;
 	struct exported exported[COL__COUNT];
 	size_t n_exported;
+	struct accounting acct;
+	struct dns_track_stats dns;
+	size_t dns_pending;
 	char handshake_le[BUCKETS_MAX + 1][EXTRA_LEN];
 	char dns_le[BUCKETS_MAX + 1][EXTRA_LEN];
+	char outcome_extra[OUTCOME__COUNT][EXTRA_LEN];
+	struct family families[FAMILIES_MAX];
+	size_t n_families;
+	/* where the text is */
+	size_t family;
+	size_t row;
+	bool head_done;
+	struct text_buf *out;
 };
 
-static void exported_of(struct scrape *s)
+static void exported_of(struct metrics_scrape *s, const struct collector *c)
 {
+	const struct dest *total = collector_total(c);
+	char buf[COLUMN_TEXT_LEN];
 	unsigned int i;
 
 	for (i = 0; i < COL__COUNT; i++) {
 		const struct column *col = &columns[i];
 		struct exported *e = &s->exported[s->n_exported];
 		const char *stem;
+		struct cell v;
 
 		if (col->metric == METRIC_NONE || column_is_text(col) ||
 		    (col->prom && !col->prom[0]) || (!col->prom && !col->csv))
@@ -186,6 +265,9 @@ static void exported_of(struct scrape *s)
 				 col->metric == METRIC_COUNTER ? "_total" : "");
 		stem = strncmp(e->name, "synscope_", 9) ? e->name : e->name + 9;
 		snprintf(e->host_name, NAME_LEN, "synscope_host_%s", stem);
+		column_value(i, total, &v, buf);
+		e->host_value = v.num;
+		e->host_known = col->metric == METRIC_GAUGE && v.state != CELL_UNKNOWN;
 		s->n_exported++;
 	}
 }
@@ -199,26 +281,27 @@ static void le_labels(char le[][EXTRA_LEN], const struct bucket_set *set)
 	snprintf(le[set->n], EXTRA_LEN, "le=\"+Inf\"");
 }
 
-static void dest_row_labels(struct dest_row *r, const struct dest *d)
+static void dest_row_labels(struct metrics_scrape *s, struct dest_row *r, const struct dest *d)
 {
 	char addr[ADDR_STRLEN], port[8];
 
-	r->labels_len = 0;
-	if (!d) {
-		label_add(r->labels, &r->labels_len, "daddr", "other");
-		label_add(r->labels, &r->labels_len, "dport", "");
-		label_add(r->labels, &r->labels_len, "host", "");
-		return;
+	r->labels = s->labels.len;
+	if (d) {
+		snprintf(port, sizeof(port), "%u", d->key.port);
+		label_add(&s->labels, r->labels, "daddr",
+			  addr_fmt(addr, sizeof(addr), d->key.family, d->key.addr));
+		label_add(&s->labels, r->labels, "dport", port);
+		label_add(&s->labels, r->labels, "host", d->host);
+	} else {
+		label_add(&s->labels, r->labels, "daddr", "other");
+		label_add(&s->labels, r->labels, "dport", "");
+		label_add(&s->labels, r->labels, "host", "");
 	}
-	snprintf(port, sizeof(port), "%u", d->key.port);
-	label_add(r->labels, &r->labels_len, "daddr",
-		  addr_fmt(addr, sizeof(addr), d->key.family, d->key.addr));
-	label_add(r->labels, &r->labels_len, "dport", port);
-	label_add(r->labels, &r->labels_len, "host", d->host);
+	r->labels_len = s->labels.len - r->labels;
 }
 
 /* Add d's numbers to r: a row of its own, or the folded row. */
-static void dest_row_add(const struct scrape *s, struct dest_row *r, const struct dest *d)
+static void dest_row_add(const struct metrics_scrape *s, struct dest_row *r, const struct dest *d)
 {
 	char buf[COLUMN_TEXT_LEN];
 	struct cell v;
@@ -228,64 +311,35 @@ static void dest_row_add(const struct scrape *s, struct dest_row *r, const struc
 		r->outcomes[i] += d->outcomes[i];
 	buckets_sum(&r->handshake, &d->handshake);
 	for (i = 0; i < s->n_exported; i++) {
-		enum column_id id = s->exported[i].id;
-
-		column_value(id, d, &v, buf);
+		column_value(s->exported[i].id, d, &v, buf);
 		if (v.state == CELL_UNKNOWN)
 			continue;
-		r->value[id] += v.num;
-		r->known[id] = true;
+		r->value[i] += v.num;
+		r->known[i] = true;
 	}
 }
 
-static int by_arrival(const void *a, const void *b)
+/* Rows of their own for the first max, one row for the rest; false when out of memory. */
+static bool dest_rows(struct metrics_scrape *s, const struct collector *c)
 {
-	const struct dest_row *x = a, *y = b;
+	size_t seen = collector_dests_seen(c), own = seen, i;
+	__u64 max = s->info.max_destinations;
 
-	return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
-}
-
-static int names_by_arrival(const void *a, const void *b)
-{
-	const struct name_row *x = a, *y = b;
-
-	return x->arrival < y->arrival ? -1 : x->arrival > y->arrival;
-}
-
-/* The destinations' rows; false when out of memory. */
-static bool dest_rows(struct scrape *s)
-{
-	const struct dest *d;
-	size_t n = 0, own = 0;
-	struct dest_row *other;
-
-	for (d = collector_next(s->c, NULL); d; d = collector_next(s->c, d))
-		n += !dest_is_name_only(d);
-	if (n > s->info->max_destinations)
-		n = s->info->max_destinations + 1;
-	s->dests = calloc(n ? n : 1, sizeof(*s->dests));
+	if (own > max)
+		own = max;
+	s->folded_dests = seen - own;
+	s->n_dests = own + (s->folded_dests > 0);
+	s->dests = calloc(s->n_dests + 1, sizeof(*s->dests));
 	if (!s->dests)
 		return false;
-	other = &s->dests[n ? n - 1 : 0];
-	for (d = collector_next(s->c, NULL); d; d = collector_next(s->c, d)) {
-		struct dest_row *r;
+	for (i = 0; i < seen; i++) {
+		const struct dest *d = collector_dest_at(c, i);
+		struct dest_row *r = &s->dests[i < own ? i : own];
 
-		if (dest_is_name_only(d))
-			continue;
-		if (d->arrival >= s->info->max_destinations) {
-			s->folded_dests++;
-			dest_row_add(s, other, d);
-			continue;
-		}
-		r = &s->dests[own++];
-		r->arrival = d->arrival;
-		dest_row_labels(r, d);
+		if (i <= own)
+			dest_row_labels(s, r, i < own ? d : NULL);
 		dest_row_add(s, r, d);
 	}
-	qsort(s->dests, own, sizeof(*s->dests), by_arrival);
-	if (s->folded_dests)
-		dest_row_labels(other, NULL);
-	s->n_dests = own + (s->folded_dests ? 1 : 0);
 	return true;
 }
 
@@ -299,45 +353,94 @@ static void name_row_add(struct name_row *r, const struct dns_stats *st)
 	buckets_sum(&r->latency, &st->latency);
 }
 
-/* The DNS names' rows; false when out of memory. */
-static bool name_rows(struct scrape *s)
+static bool name_rows(struct metrics_scrape *s, const struct collector *c)
 {
-	const struct name_stats *n;
-	size_t count = 0, own = 0;
-	struct name_row *other;
+	size_t seen = collector_names_seen(c), own = seen, i;
+	__u64 max = s->info.max_destinations;
 
-	for (n = collector_next_name(s->c, NULL); n; n = collector_next_name(s->c, n))
-		count++;
-	if (count > s->info->max_destinations)
-		count = s->info->max_destinations + 1;
-	s->names = calloc(count ? count : 1, sizeof(*s->names));
+	if (own > max)
+		own = max;
+	s->folded_names = seen - own;
+	s->n_names = own + (s->folded_names > 0);
+	s->names = calloc(s->n_names + 1, sizeof(*s->names));
 	if (!s->names)
 		return false;
-	other = &s->names[count ? count - 1 : 0];
-	for (n = collector_next_name(s->c, NULL); n; n = collector_next_name(s->c, n)) {
-		struct name_row *r;
+	for (i = 0; i < seen; i++) {
+		const struct name_stats *n = collector_name_at(c, i);
+		struct name_row *r = &s->names[i < own ? i : own];
 
-		if (n->arrival >= s->info->max_destinations) {
-			s->folded_names++;
-			name_row_add(other, &n->stats);
-			continue;
+		if (i <= own) {
+			r->labels = s->labels.len;
+			label_add(&s->labels, r->labels, "host", i < own ? n->name : "other");
+			r->labels_len = s->labels.len - r->labels;
 		}
-		r = &s->names[own++];
-		r->arrival = n->arrival;
-		label_add(r->labels, &r->labels_len, "host", n->name);
 		name_row_add(r, &n->stats);
 	}
-	qsort(s->names, own, sizeof(*s->names), names_by_arrival);
-	if (s->folded_names)
-		label_add(other->labels, &other->labels_len, "host", "other");
-	s->n_names = own + (s->folded_names ? 1 : 0);
 	return true;
+}
+
+static void families_of(struct metrics_scrape *s)
+{
+	static const enum family_kind after[] = { FAM_HANDSHAKES, FAM_DNS_LOOKUPS, FAM_DNS_DURATION,
+						  FAM_EVENTS,	  FAM_DNS_PACKETS, FAM_RUN };
+	struct family *f = s->families;
+	unsigned int i;
+
+	*f++ = (struct family){ FAM_BUILD_INFO, 0 };
+	*f++ = (struct family){ FAM_ATTEMPTS, 0 };
+	for (i = 0; i < s->n_exported; i++) {
+		*f++ = (struct family){ FAM_COLUMN, i };
+		if (s->exported[i].host_known)
+			*f++ = (struct family){ FAM_HOST_COLUMN, i };
+	}
+	for (i = 0; i < sizeof(after) / sizeof(after[0]); i++)
+		*f++ = (struct family){ after[i], 0 };
+	if (s->format == METRICS_OPENMETRICS)
+		*f++ = (struct family){ FAM_EOF, 0 };
+	s->n_families = f - s->families;
+}
+
+struct metrics_scrape *metrics_scrape_new(const struct collector *c,
+					  const struct metrics_info *info,
+					  enum metrics_format format)
+{
+	struct metrics_scrape *s = calloc(1, sizeof(*s));
+	unsigned int k;
+
+	if (!s)
+		return NULL;
+	s->info = *info;
+	s->format = format;
+	exported_of(s, c);
+	if (!dest_rows(s, c) || !name_rows(s, c) || s->labels.failed) {
+		metrics_scrape_free(s);
+		return NULL;
+	}
+	s->acct = *collector_accounting(c);
+	s->dns = *collector_dns_stats(c);
+	s->dns_pending = collector_dns_pending(c);
+	le_labels(s->handshake_le, &handshake_buckets);
+	le_labels(s->dns_le, &dns_buckets);
+	for (k = 0; k < OUTCOME__COUNT; k++)
+		snprintf(s->outcome_extra[k], EXTRA_LEN, "outcome=\"%s\"", outcome_name(k));
+	families_of(s);
+	return s;
+}
+
+void metrics_scrape_free(struct metrics_scrape *s)
+{
+	if (!s)
+		return;
+	text_buf_free(&s->labels);
+	free(s->dests);
+	free(s->names);
+	free(s);
 }
 
 /* --- writing it ------------------------------------------------------------------- */
 
 /* # HELP and # TYPE; OpenMetrics names a counter's family without _total. */
-static void family(struct scrape *s, const char *name, const char *type, const char *help)
+static void family(struct metrics_scrape *s, const char *name, const char *type, const char *help)
 {
 	char text[512];
 	size_t n = strlen(name);
@@ -356,42 +459,24 @@ static void family(struct scrape *s, const char *name, const char *type, const c
 	put(s->out, "\n", 1);
 }
 
-/* name{labels,extra} and the space before the value; labels and extra may be empty. */
-static void sample(struct scrape *s, const char *name, const char *labels, size_t len,
-		   const char *extra)
+static void gauge(struct metrics_scrape *s, const char *name, const char *help, double v)
 {
-	size_t n = strlen(extra);
-
-	put_str(s->out, name);
-	if (len || n) {
-		put(s->out, "{", 1);
-		put(s->out, labels, len);
-		if (len && n)
-			put(s->out, ",", 1);
-		put(s->out, extra, n);
-		put(s->out, "}", 1);
-	}
-	put(s->out, " ", 1);
+	family(s, name, "gauge", help);
+	sample_double(s->out, name, "", 0, v);
 }
 
-static void sample_u64(struct scrape *s, const char *name, const char *labels, size_t len,
-		       const char *extra, __u64 v)
+static const char *dest_labels(const struct metrics_scrape *s, size_t i)
 {
-	sample(s, name, labels, len, extra);
-	put_u64(s->out, v);
-	put(s->out, "\n", 1);
+	return s->labels.data + s->dests[i].labels;
 }
 
-static void sample_double(struct scrape *s, const char *name, const char *labels, size_t len,
-			  const char *extra, double v)
+static const char *name_labels(const struct metrics_scrape *s, size_t i)
 {
-	sample(s, name, labels, len, extra);
-	put_double(s->out, v);
-	put(s->out, "\n", 1);
+	return s->labels.data + s->names[i].labels;
 }
 
 /* A histogram's series for one row; nothing before its first observation. */
-static void histogram(struct scrape *s, const char *name, const char *labels, size_t len,
+static void histogram(struct metrics_scrape *s, const char *name, const char *labels, size_t len,
 		      const struct bucket_set *set, char le[][EXTRA_LEN],
 		      const struct bucket_counts *b)
 {
@@ -406,116 +491,155 @@ static void histogram(struct scrape *s, const char *name, const char *labels, si
 	snprintf(count, sizeof(count), "%s_count", name);
 	for (i = 0; i < set->n; i++) {
 		seen += b->count[i];
-		sample_u64(s, bucket, labels, len, le[i], seen);
+		sample_u64(s->out, bucket, labels, len, le[i], strlen(le[i]), seen);
 	}
-	sample_u64(s, bucket, labels, len, le[set->n], total);
-	sample(s, sum, labels, len, "");
-	put_seconds(s->out, b->sum_ns);
-	put(s->out, "\n", 1);
-	sample_u64(s, count, labels, len, "", total);
+	sample_u64(s->out, bucket, labels, len, le[set->n], strlen(le[set->n]), total);
+	if (sample_head(s->out, sum, labels, len, "", 0, 0)) {
+		put_seconds(s->out, b->sum_ns);
+		put(s->out, "\n", 1);
+	}
+	sample_u64(s->out, count, labels, len, "", 0, total);
 }
 
-static void write_build_info(struct scrape *s)
+static void head_build_info(struct metrics_scrape *s, unsigned int arg)
 {
-	const struct metrics_info *in = s->info;
-	char labels[LABELS_LEN];
-	size_t len = 0;
-
-	label_add(labels, &len, "version", in->version);
-	label_add(labels, &len, "mode", in->mode);
-	label_add(labels, &len, "dns_capture", in->dns_capture);
-	label_add(labels, &len, "kernel", in->kernel);
+	(void)arg;
 	family(s, "synscope_build_info", "gauge",
 	       "synscope's version, attach mode, DNS capture and kernel release; always 1");
-	sample_u64(s, "synscope_build_info", labels, len, "", 1);
 }
 
-static void write_attempts(struct scrape *s)
+static void row_build_info(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
-	const char *name = "synscope_connect_attempts_total";
-	char extra[OUTCOME__COUNT][EXTRA_LEN];
-	size_t i, k;
+	struct text_buf labels = { 0 };
 
-	family(s, name, "counter", "Resolved connect attempts, by outcome");
+	(void)arg, (void)i;
+	label_add(&labels, 0, "version", s->info.version);
+	label_add(&labels, 0, "mode", s->info.mode);
+	label_add(&labels, 0, "dns_capture", s->info.dns_capture);
+	label_add(&labels, 0, "kernel", s->info.kernel);
+	if (!labels.failed)
+		sample_u64(s->out, "synscope_build_info", labels.data, labels.len, "", 0, 1);
+	s->out->failed |= labels.failed;
+	text_buf_free(&labels);
+}
+
+static void head_attempts(struct metrics_scrape *s, unsigned int arg)
+{
+	(void)arg;
+	family(s, "synscope_connect_attempts_total", "counter",
+	       "Resolved connect attempts, by outcome");
+}
+
+static void row_attempts(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	const struct dest_row *r = &s->dests[i];
+	unsigned int k;
+
+	(void)arg;
 	for (k = 0; k < OUTCOME__COUNT; k++)
-		snprintf(extra[k], EXTRA_LEN, "outcome=\"%s\"", outcome_name(k));
-	for (i = 0; i < s->n_dests; i++)
-		for (k = 0; k < OUTCOME__COUNT; k++)
-			sample_u64(s, name, s->dests[i].labels, s->dests[i].labels_len, extra[k],
-				   s->dests[i].outcomes[k]);
+		sample_u64(s->out, "synscope_connect_attempts_total", dest_labels(s, i),
+			   r->labels_len, s->outcome_extra[k], strlen(s->outcome_extra[k]),
+			   r->outcomes[k]);
 }
 
-/* Every number of the column table with a metric: per destination, and gauges host-wide. */
-static void write_columns(struct scrape *s)
+static const char *column_help(const struct exported *e)
 {
-	const struct dest *total = collector_total(s->c);
-	char buf[COLUMN_TEXT_LEN];
-	struct cell v;
-	size_t e, i;
+	const struct column *col = &columns[e->id];
 
-	for (e = 0; e < s->n_exported; e++) {
-		const struct exported *x = &s->exported[e];
-		const struct column *col = &columns[x->id];
-		bool counter = col->metric == METRIC_COUNTER;
-
-		family(s, x->name, counter ? "counter" : "gauge", col->help ? col->help : col->csv);
-		for (i = 0; i < s->n_dests; i++)
-			if (s->dests[i].known[x->id])
-				sample_double(s, x->name, s->dests[i].labels,
-					      s->dests[i].labels_len, "", s->dests[i].value[x->id]);
-		if (counter)
-			continue;
-		column_value(x->id, total, &v, buf);
-		if (v.state == CELL_UNKNOWN)
-			continue;
-		family(s, x->host_name, "gauge", col->help ? col->help : col->csv);
-		sample_double(s, x->host_name, "", 0, "", v.num);
-	}
+	return col->help ? col->help : col->csv;
 }
 
-static void write_handshakes(struct scrape *s)
+static void head_column(struct metrics_scrape *s, unsigned int arg)
 {
-	const char *name = "synscope_connect_duration_seconds";
-	size_t i;
+	const struct exported *e = &s->exported[arg];
 
-	family(s, name, "histogram",
+	family(s, e->name, columns[e->id].metric == METRIC_COUNTER ? "counter" : "gauge",
+	       column_help(e));
+}
+
+static void row_column(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	const struct dest_row *r = &s->dests[i];
+
+	if (r->known[arg])
+		sample_double(s->out, s->exported[arg].name, dest_labels(s, i), r->labels_len,
+			      r->value[arg]);
+}
+
+static void row_host_column(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	const struct exported *e = &s->exported[arg];
+
+	(void)i;
+	gauge(s, e->host_name, column_help(e), e->host_value);
+}
+
+static void head_handshakes(struct metrics_scrape *s, unsigned int arg)
+{
+	(void)arg;
+	family(s, "synscope_connect_duration_seconds", "histogram",
 	       "Handshake time of established attempts; the buckets from 1 s on are the SYN "
 	       "retransmission times (linear and exponential schedules)");
-	for (i = 0; i < s->n_dests; i++)
-		histogram(s, name, s->dests[i].labels, s->dests[i].labels_len, &handshake_buckets,
-			  s->handshake_le, &s->dests[i].handshake);
 }
 
-static void write_dns(struct scrape *s)
+static void row_handshakes(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
-	const char *lookups = "synscope_dns_lookups_total",
-		   *duration = "synscope_dns_lookup_duration_seconds";
+	(void)arg;
+	histogram(s, "synscope_connect_duration_seconds", dest_labels(s, i), s->dests[i].labels_len,
+		  &handshake_buckets, s->handshake_le, &s->dests[i].handshake);
+}
+
+static void head_dns_lookups(struct metrics_scrape *s, unsigned int arg)
+{
+	(void)arg;
+	family(s, "synscope_dns_lookups_total", "counter",
+	       "DNS lookups by name, query type and result");
+}
+
+/* A query type's series once it was asked for: every result. */
+static void row_dns_lookups(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	const struct name_row *r = &s->names[i];
 	char extra[EXTRA_LEN];
-	size_t i;
 	unsigned int q, k;
 
-	family(s, lookups, "counter", "DNS lookups by name, query type and result");
-	for (i = 0; i < s->n_names; i++) {
-		const struct name_row *r = &s->names[i];
+	(void)arg;
+	for (q = 0; q < DNS_QTYPES; q++) {
+		__u64 any = 0;
 
-		for (q = 0; q < DNS_QTYPES; q++) {
-			__u64 any = 0;
-
-			for (k = 0; k < LOOKUP__COUNT; k++)
-				any += r->by_qtype[q][k];
-			/* A query type's series once it was asked for: every result. */
-			for (k = 0; any && k < LOOKUP__COUNT; k++) {
-				snprintf(extra, sizeof(extra), "qtype=\"%s\",result=\"%s\"",
-					 dns_qtype_slot_name(q), lookup_result_name(k));
-				sample_u64(s, lookups, r->labels, r->labels_len, extra,
-					   r->by_qtype[q][k]);
-			}
-		}
+		for (k = 0; k < LOOKUP__COUNT; k++)
+			any += r->by_qtype[q][k];
+		for (k = 0; any && k < LOOKUP__COUNT; k++)
+			sample_u64(s->out, "synscope_dns_lookups_total", name_labels(s, i),
+				   r->labels_len, extra,
+				   snprintf(extra, sizeof(extra), "qtype=\"%s\",result=\"%s\"",
+					    dns_qtype_slot_name(q), lookup_result_name(k)),
+				   r->by_qtype[q][k]);
 	}
-	family(s, duration, "histogram", "Time from DNS query to response, answered lookups");
-	for (i = 0; i < s->n_names; i++)
-		histogram(s, duration, s->names[i].labels, s->names[i].labels_len, &dns_buckets,
-			  s->dns_le, &s->names[i].latency);
+}
+
+static void head_dns_duration(struct metrics_scrape *s, unsigned int arg)
+{
+	(void)arg;
+	family(s, "synscope_dns_lookup_duration_seconds", "histogram",
+	       "Time from DNS query to response, answered lookups");
+}
+
+static void row_dns_duration(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	(void)arg;
+	histogram(s, "synscope_dns_lookup_duration_seconds", name_labels(s, i),
+		  s->names[i].labels_len, &dns_buckets, s->dns_le, &s->names[i].latency);
+}
+
+/* fate and reason as labels of a family's sample. */
+static void fate_sample(struct metrics_scrape *s, const char *name, const char *fate,
+			const char *reason, __u64 v)
+{
+	char extra[2 * EXTRA_LEN];
+
+	sample_u64(s->out, name, "", 0, extra,
+		   snprintf(extra, sizeof(extra), "fate=\"%s\",reason=\"%s\"", fate, reason), v);
 }
 
 static const char *const event_kind_names[] = {
@@ -524,20 +648,11 @@ static const char *const event_kind_names[] = {
 	[EVENT_CLOSE] = "close",
 };
 
-static void event_sample(struct scrape *s, const char *fate, const char *reason, __u64 v)
-{
-	char labels[LABELS_LEN];
-	size_t len = 0;
-
-	label_add(labels, &len, "fate", fate);
-	label_add(labels, &len, "reason", reason);
-	sample_u64(s, "synscope_events_total", labels, len, "", v);
-}
-
 /* Produced and delivered by event kind; dropped and expired by reason. */
-static void write_events(struct scrape *s)
+static void row_events(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
-	const struct accounting *a = collector_accounting(s->c);
+	const char *name = "synscope_events_total";
+	const struct accounting *a = &s->acct;
 	const struct {
 		const char *fate, *reason;
 		__u64 value;
@@ -553,41 +668,30 @@ static void write_events(struct scrape *s)
 		{ "found_later", "unseen_close", a->kernel[COUNTER_CLOSE_UNSEEN] },
 	};
 	size_t k, n = sizeof(a->produced) / sizeof(a->produced[0]);
+	size_t named = sizeof(event_kind_names) / sizeof(event_kind_names[0]);
 
-	family(s, "synscope_events_total", "counter",
+	(void)arg, (void)i;
+	family(s, name, "counter",
 	       "What happened to the kernel's events: produced and delivered by kind, dropped and "
 	       "expired by reason");
 	for (k = EVENT_ATTEMPT; k < n; k++) {
-		const char *kind = k < sizeof(event_kind_names) / sizeof(event_kind_names[0]) &&
-						   event_kind_names[k]
-					   ? event_kind_names[k]
-					   : "other";
+		const char *kind = k < named && event_kind_names[k] ? event_kind_names[k] : "other";
 
-		event_sample(s, "produced", kind, a->produced[k]);
-		event_sample(s, "delivered", kind, a->delivered[k]);
+		fate_sample(s, name, "produced", kind, a->produced[k]);
+		fate_sample(s, name, "delivered", kind, a->delivered[k]);
 	}
 	for (k = 0; k < sizeof(lost) / sizeof(lost[0]); k++)
-		event_sample(s, lost[k].fate, lost[k].reason, lost[k].value);
-}
-
-static void dns_packet_sample(struct scrape *s, const char *fate, const char *reason, __u64 v)
-{
-	char labels[LABELS_LEN];
-	size_t len = 0;
-
-	label_add(labels, &len, "fate", fate);
-	label_add(labels, &len, "reason", reason);
-	sample_u64(s, "synscope_dns_packets_total", labels, len, "", v);
+		fate_sample(s, name, lost[k].fate, lost[k].reason, lost[k].value);
 }
 
 /* Packets not used, by reason: counts[0] is "no error" and not a reason. */
-static void dns_unused(struct scrape *s, const char *fate, const __u64 *counts, unsigned int n,
-		       const char *(*name)(unsigned int))
+static void dns_unused(struct metrics_scrape *s, const char *fate, const __u64 *counts,
+		       unsigned int n, const char *(*reason)(unsigned int))
 {
 	unsigned int i;
 
 	for (i = 1; i < n; i++)
-		dns_packet_sample(s, fate, name(i), counts[i]);
+		fate_sample(s, "synscope_dns_packets_total", fate, reason(i), counts[i]);
 }
 
 static const char *packet_error(unsigned int i)
@@ -605,47 +709,105 @@ static const char *drop_reason(unsigned int i)
 	return dns_drop_name(i);
 }
 
-static void write_dns_packets(struct scrape *s)
+static void row_dns_packets(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
-	const struct dns_track_stats *st = collector_dns_stats(s->c);
-	const struct accounting *a = collector_accounting(s->c);
+	const char *name = "synscope_dns_packets_total";
 
-	family(s, "synscope_dns_packets_total", "counter",
+	(void)arg, (void)i;
+	family(s, name, "counter",
 	       "What happened to the DNS packets captured: produced, delivered, lost; not DNS, "
 	       "not parsed and not used, by reason");
-	dns_packet_sample(s, "produced", "packet", a->dns_produced);
-	dns_packet_sample(s, "delivered", "packet", st->packets);
-	dns_packet_sample(s, "lost", "packet", a->dns_lost);
-	dns_unused(s, "not_dns", st->packet_errors, DNS_PACKET__COUNT, packet_error);
-	dns_unused(s, "parse_error", st->parse_errors, DNS_ERR__COUNT, parse_error);
+	fate_sample(s, name, "produced", "packet", s->acct.dns_produced);
+	fate_sample(s, name, "delivered", "packet", s->dns.packets);
+	fate_sample(s, name, "lost", "packet", s->acct.dns_lost);
+	dns_unused(s, "not_dns", s->dns.packet_errors, DNS_PACKET__COUNT, packet_error);
+	dns_unused(s, "parse_error", s->dns.parse_errors, DNS_ERR__COUNT, parse_error);
 	/* DNS_DROP_PARSE is the sum of the parse errors above. */
-	dns_unused(s, "unused", st->drops, DNS_DROP__COUNT, drop_reason);
-	family(s, "synscope_dns_queries_pending", "gauge", "DNS queries waiting for a response");
-	sample_u64(s, "synscope_dns_queries_pending", "", 0, "", collector_dns_pending(s->c));
+	dns_unused(s, "unused", s->dns.drops, DNS_DROP__COUNT, drop_reason);
+	gauge(s, "synscope_dns_queries_pending", "DNS queries waiting for a response",
+	      s->dns_pending);
 }
 
-static void gauge(struct scrape *s, const char *name, const char *help, double v)
+static void row_run(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
-	family(s, name, "gauge", help);
-	sample_double(s, name, "", 0, "", v);
-}
+	unsigned int k;
 
-static void write_run(struct scrape *s)
-{
-	unsigned int i;
-
+	(void)arg, (void)i;
 	gauge(s, "synscope_metrics_max_destinations",
 	      "--metrics-max-destinations: destinations (and DNS names) with series of their own",
-	      s->info->max_destinations);
+	      s->info.max_destinations);
 	gauge(s, "synscope_destinations_folded",
 	      "Destinations beyond --metrics-max-destinations, summed into daddr=\"other\"",
 	      s->folded_dests);
 	gauge(s, "synscope_dns_names_folded",
 	      "DNS names beyond --metrics-max-destinations, summed into host=\"other\"",
 	      s->folded_names);
-	for (i = 0; i < s->info->n_settings; i++)
-		gauge(s, s->info->settings[i].name, s->info->settings[i].help,
-		      s->info->settings[i].value);
+	for (k = 0; k < s->info.n_settings; k++)
+		gauge(s, s->info.settings[k].name, s->info.settings[k].help,
+		      s->info.settings[k].value);
+}
+
+static void row_eof(struct metrics_scrape *s, unsigned int arg, size_t i)
+{
+	(void)arg, (void)i;
+	put_str(s->out, "# EOF\n");
+}
+
+static size_t one_row(const struct metrics_scrape *s)
+{
+	(void)s;
+	return 1;
+}
+
+static size_t dest_count(const struct metrics_scrape *s)
+{
+	return s->n_dests;
+}
+
+static size_t name_count(const struct metrics_scrape *s)
+{
+	return s->n_names;
+}
+
+static const struct family_ops {
+	void (*head)(struct metrics_scrape *s, unsigned int arg); /* NULL: the rows write it */
+	size_t (*rows)(const struct metrics_scrape *s);
+	void (*row)(struct metrics_scrape *s, unsigned int arg, size_t i);
+} family_ops[FAM__COUNT] = {
+	[FAM_BUILD_INFO] = { head_build_info, one_row, row_build_info },
+	[FAM_ATTEMPTS] = { head_attempts, dest_count, row_attempts },
+	[FAM_COLUMN] = { head_column, dest_count, row_column },
+	[FAM_HOST_COLUMN] = { NULL, one_row, row_host_column },
+	[FAM_HANDSHAKES] = { head_handshakes, dest_count, row_handshakes },
+	[FAM_DNS_LOOKUPS] = { head_dns_lookups, name_count, row_dns_lookups },
+	[FAM_DNS_DURATION] = { head_dns_duration, name_count, row_dns_duration },
+	[FAM_EVENTS] = { NULL, one_row, row_events },
+	[FAM_DNS_PACKETS] = { NULL, one_row, row_dns_packets },
+	[FAM_RUN] = { NULL, one_row, row_run },
+	[FAM_EOF] = { NULL, one_row, row_eof },
+};
+
+bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t min_bytes)
+{
+	size_t start = out->len;
+
+	s->out = out;
+	while (s->family < s->n_families && out->len - start < min_bytes && !out->failed) {
+		const struct family *f = &s->families[s->family];
+		const struct family_ops *op = &family_ops[f->kind];
+
+		if (!s->head_done && op->head)
+			op->head(s, f->arg);
+		s->head_done = true;
+		if (s->row < op->rows(s)) {
+			op->row(s, f->arg, s->row++);
+			continue;
+		}
+		s->family++;
+		s->row = 0;
+		s->head_done = false;
+	}
+	return s->family < s->n_families;
 }
 
 const char *metrics_content_type(enum metrics_format format)
@@ -658,34 +820,12 @@ const char *metrics_content_type(enum metrics_format format)
 bool metrics_render(struct text_buf *out, const struct collector *c,
 		    const struct metrics_info *info, enum metrics_format format)
 {
-	struct scrape *s = calloc(1, sizeof(*s));
-	bool ok = false;
+	struct metrics_scrape *s = metrics_scrape_new(c, info, format);
 
 	if (!s)
 		return false;
-	s->out = out;
-	s->c = c;
-	s->info = info;
-	s->format = format;
-	exported_of(s);
-	le_labels(s->handshake_le, &handshake_buckets);
-	le_labels(s->dns_le, &dns_buckets);
-	if (!dest_rows(s) || !name_rows(s))
-		goto out_free;
-	write_build_info(s);
-	write_attempts(s);
-	write_columns(s);
-	write_handshakes(s);
-	write_dns(s);
-	write_events(s);
-	write_dns_packets(s);
-	write_run(s);
-	if (format == METRICS_OPENMETRICS)
-		put_str(out, "# EOF\n");
-	ok = !out->failed;
-out_free:
-	free(s->dests);
-	free(s->names);
-	free(s);
-	return ok;
+	while (metrics_scrape_next(s, out, (size_t)-1))
+		;
+	metrics_scrape_free(s);
+	return !out->failed;
 }

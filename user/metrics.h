@@ -21,6 +21,7 @@
 #include "collector.h"
 
 #define METRICS_DEFAULT_MAX_DESTINATIONS 500
+#define METRICS_STEP_BYTES		 16384 /* text rendered per turn of the event loop */
 
 /* A growing text; failed once an allocation failed (the text is then cut). */
 struct text_buf {
@@ -58,7 +59,28 @@ enum metrics_format {
 /* Its Content-Type. */
 const char *metrics_content_type(enum metrics_format format);
 
-/* The exposition of what c holds now, appended to out; false when out of memory. */
+/*
+ * A scrape: a snapshot of the tables (taken at once, in the loop's thread:
+ * consistent), then its text a part at a time, so that a large exposition
+ * never keeps the loop from the ring buffer for long.  NULL when out of
+ * memory; info's strings must outlive it.
+ */
+struct metrics_scrape;
+
+struct metrics_scrape *metrics_scrape_new(const struct collector *c,
+					  const struct metrics_info *info,
+					  enum metrics_format format);
+
+/*
+ * Append the next part, at least min_bytes unless the text ends, to out;
+ * returns whether more is to come.  out->failed when out of memory.
+ */
+bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t min_bytes);
+
+/* Accepts NULL. */
+void metrics_scrape_free(struct metrics_scrape *s);
+
+/* The whole exposition of what c holds now, appended to out; false when out of memory. */
 bool metrics_render(struct text_buf *out, const struct collector *c,
 		    const struct metrics_info *info, enum metrics_format format);
 
