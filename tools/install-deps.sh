@@ -16,13 +16,14 @@ build | test) ;;
 	;;
 esac
 
-apt_build=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config)
+apt_build=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libncurses-dev pkg-config
+	libmicrohttpd-dev)
 apt_test=(libcmocka-dev clang-format iproute2 nftables dnsmasq-base tmux qemu-system-x86
-	busybox-static cpio libclang-rt-14-dev kmod strace libbpf-tools conntrack)
+	busybox-static cpio libclang-rt-14-dev kmod strace libbpf-tools conntrack prometheus curl)
 dnf_build=(make gcc clang llvm bpftool libbpf-devel elfutils-libelf-devel zlib-devel ncurses-devel
-	pkgconf-pkg-config)
+	pkgconf-pkg-config libmicrohttpd-devel)
 dnf_test=(libcmocka-devel clang-tools-extra iproute nftables dnsmasq tmux qemu-system-x86-core
-	busybox cpio compiler-rt kmod strace glibc-static libbpf-static libbpf-tools conntrack-tools)
+	busybox cpio compiler-rt kmod strace glibc-static libbpf-static libbpf-tools conntrack-tools curl rpm)
 
 missing=()
 if command -v apt-get >/dev/null; then

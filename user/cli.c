@@ -8,8 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "cli.h"
+#include "metrics.h"
 
-const char *argp_program_version = "synscope 0.1";
+const char *argp_program_version = "synscope " SYNSCOPE_VERSION;
 const char *argp_program_bug_address = NULL;
 
 static const char doc[] =
@@ -25,7 +26,8 @@ static const char doc[] =
 	"  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
 	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
 	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
-	"  synscope --dashboard             live full-screen view; q quits\n";
+	"  synscope --dashboard             live full-screen view; q quits\n"
+	"  synscope --metrics :9464         Prometheus metrics at http://HOST:9464/metrics\n";
 
 enum {
 	OPT_DPORT = 0x100,
@@ -45,6 +47,8 @@ enum {
 	OPT_DNS_CAPTURE,
 	OPT_DASHBOARD,
 	OPT_CONNECT_ERRORS,
+	OPT_METRICS,
+	OPT_METRICS_MAX_DESTINATIONS,
 };
 
 static const struct argp_option options[] = {
@@ -71,6 +75,14 @@ static const struct argp_option options[] = {
 	{ "dashboard", OPT_DASHBOARD, NULL, 0,
 	  "Full-screen live view (streaming text when stdout is not a terminal)", 3 },
 	{ "iterations", 'n', "ITER", 0, "With --dashboard: exit after ITER refreshes", 3 },
+	{ "metrics", OPT_METRICS, "[ADDR]:PORT", 0,
+	  "Serve Prometheus metrics at /metrics: :PORT on every address, 127.0.0.1:PORT or "
+	  "[::1]:PORT on loopback only",
+	  3 },
+	{ "metrics-max-destinations", OPT_METRICS_MAX_DESTINATIONS, "N", 0,
+	  "Destinations (and DNS names) with series of their own; the rest are summed into "
+	  "\"other\" (default 500)",
+	  3 },
 	{ NULL, 0, NULL, 0, "DNS:", 5 },
 	{ "no-dns", OPT_NO_DNS, NULL, 0, "Do not capture DNS", 5 },
 	{ "dns-timeout", OPT_DNS_TIMEOUT, "SECONDS", 0,
@@ -164,6 +176,35 @@ int cidr_parse(const char *text, struct cidr *out)
 		return -EINVAL;
 	out->prefix_len = prefix;
 	return 0;
+}
+
+int listen_addr_parse(const char *text, struct listen_addr *out)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(text, ':'), *port = colon ? colon + 1 : NULL;
+	size_t len = colon ? (size_t)(colon - text) : 0;
+	unsigned long v;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (!colon || !*port || *port == '-' || *port == '+' || len >= sizeof(host))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(port, &end, 10);
+	if (errno || *end || v < 1 || v > 65535)
+		return -EINVAL;
+	out->port = v;
+	memcpy(host, text, len);
+	host[len] = '\0';
+	if (!len)
+		return 0; /* every address */
+	if (host[0] == '[' && host[len - 1] == ']') {
+		host[len - 1] = '\0';
+		out->family = AF_INET6;
+		return inet_pton(AF_INET6, host + 1, out->addr) == 1 ? 0 : -EINVAL;
+	}
+	out->family = AF_INET;
+	return inet_pton(AF_INET, host, out->addr) == 1 ? 0 : -EINVAL;
 }
 
 static const char *const probe_mode_names[] = {
@@ -303,6 +344,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->iterations = parse_u64("--iterations", arg, 1, 1000000000,
 					    "a number of refreshes, 1 or more");
 		break;
+	case OPT_METRICS:
+		if (listen_addr_parse(arg, &cfg->metrics_addr))
+			usage_error("--metrics", arg,
+				    "[ADDR]:PORT such as :9464, 127.0.0.1:9464 or [::1]:9464");
+		cfg->metrics = arg;
+		break;
+	case OPT_METRICS_MAX_DESTINATIONS:
+		cfg->metrics_max_destinations =
+			parse_u64("--metrics-max-destinations", arg, 1, 1000000, "1 to 1000000");
+		break;
 	case OPT_CHECK:
 		cfg->check = true;
 		break;
@@ -342,6 +393,7 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_inflight = DEFAULT_MAX_INFLIGHT;
 	cfg->max_open = DEFAULT_MAX_OPEN;
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
+	cfg->metrics_max_destinations = METRICS_DEFAULT_MAX_DESTINATIONS;
 	argp_err_exit_status = EXIT_USAGE;
 	argp_parse(&argp, argc, argv, 0, NULL, cfg);
 	if (cfg->iterations && !cfg->dashboard) {

@@ -7,13 +7,21 @@
 #include <linux/types.h>
 #include "connect.h"
 
-#define MAX_DST_FILTERS 64
-#define EXIT_USAGE	2
+#define MAX_DST_FILTERS	 64
+#define EXIT_USAGE	 2
+#define SYNSCOPE_VERSION "0.1"
 
 struct cidr {
 	__u8 addr[ADDR_LEN];
 	__u8 family;
 	__u8 prefix_len;
+};
+
+/* Where to listen: --metrics [ADDR]:PORT. */
+struct listen_addr {
+	__u8 addr[ADDR_LEN];
+	__u16 port;
+	__u8 family; /* AF_INET, AF_INET6; 0: every address, IPv4 and IPv6 (":PORT") */
 };
 
 struct config {
@@ -43,8 +51,11 @@ struct config {
 	const char *csv_path;
 	const char *summary_csv_path;
 	const char *dns_csv_path;
-	bool dashboard;	  /* full-screen view, when stdout is a terminal */
-	__u64 iterations; /* with dashboard: refreshes before exiting; 0: no limit */
+	bool dashboard;	     /* full-screen view, when stdout is a terminal */
+	__u64 iterations;    /* with dashboard: refreshes before exiting; 0: no limit */
+	const char *metrics; /* --metrics as given; NULL: no metrics endpoint */
+	struct listen_addr metrics_addr;
+	__u64 metrics_max_destinations;
 	bool verbose;
 	bool check;
 };
@@ -54,6 +65,9 @@ void cli_parse(int argc, char **argv, struct config *cfg);
 
 /* "198.18.0.0/15", "fd00::/8", or an address (a /32 or /128); 0 on success. */
 int cidr_parse(const char *text, struct cidr *out);
+
+/* ":9100", "127.0.0.1:9100", "[::1]:9100"; 0 on success. */
+int listen_addr_parse(const char *text, struct listen_addr *out);
 
 /* "auto", "fentry", "kprobe", "tracepoint" */
 const char *probe_mode_name(enum probe_mode mode);

@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include "clock.h"
 #include "collector.h"
 #include "csv.h"
 #include "dashboard.h"
 #include "dns_capture.h"
+#include "metrics_server.h"
 #include "run.h"
 #include "summary.h"
 #include "text.h"
@@ -33,8 +35,10 @@ struct session {
 	__u64 scan_period_ns; /* in-flight scans: a quarter of --stall-ms, 20 to 250 ms */
 	__u64 next_scan_ns;
 	__u64 next_slow_ns;
-	struct dashboard *dash; /* --dashboard on a terminal; NULL: streaming text */
-	bool quiet_text;	/* the dashboard shows attempts: no text lines */
+	struct metrics_server *metrics; /* --metrics; NULL: none */
+	struct utsname uts;		/* the kernel release, for the metrics */
+	struct dashboard *dash;		/* --dashboard on a terminal; NULL: streaming text */
+	bool quiet_text;		/* the dashboard shows attempts: no text lines */
 	__u64 refreshes;
 };
 
@@ -194,16 +198,18 @@ static int read_all(struct session *s)
 	return err < 0 ? err : 0;
 }
 
-/* Sleep until there is something to read or POLL_MS passed; read. */
+/* Sleep until there is something to read, a scrape to serve, or POLL_MS passed; read. */
 static int wait_and_read(struct session *s)
 {
 	struct pollfd fds[] = {
 		{ .fd = tracer_fd(&s->tracer), .events = POLLIN },
 		{ .fd = s->dns_on ? dns_capture_fd(&s->dns) : -1, .events = POLLIN },
 		{ .fd = dashboard_fd(s->dash), .events = POLLIN },
+		{ .fd = metrics_server_fd(s->metrics), .events = POLLIN },
 	};
+	int timeout = metrics_server_timeout_ms(s->metrics, POLL_MS);
 
-	if (poll(fds, sizeof(fds) / sizeof(fds[0]), POLL_MS) < 0 && errno != EINTR)
+	if (poll(fds, sizeof(fds) / sizeof(fds[0]), timeout) < 0 && errno != EINTR)
 		return -errno;
 	if (s->dash && !dashboard_keys(s->dash))
 		stop_requested = 1;
@@ -228,6 +234,8 @@ static int loop(struct session *s)
 		/* One write for the lines of this batch, not one per line. */
 		if (!s->quiet_text)
 			fflush(stdout);
+		/* Scrapes read the tables as they are now: after the events and the scans. */
+		metrics_server_run(s->metrics);
 		now = mono_now_ns();
 		if (now >= s->next_tick_ns)
 			tick(s, now);
@@ -250,6 +258,51 @@ static int finish(struct session *s)
 	if (s->dns_on)
 		dns_accounting_print(stdout, s->collector);
 	return err;
+}
+
+static const char *dns_capture_label(const struct session *s)
+{
+	if (!s->dns_on)
+		return "off";
+	return s->dns.method == DNS_METHOD_CGROUP ? "cgroup" : "packet";
+}
+
+/* A scrape of the collector, from the loop's thread: what the server sends. */
+static struct metrics_scrape *scrape_tables(enum metrics_format format, void *ctx)
+{
+	struct session *s = ctx;
+	struct metrics_info info = {
+		.version = SYNSCOPE_VERSION,
+		.mode = probe_mode_name(s->tracer.mode),
+		.dns_capture = dns_capture_label(s),
+		.kernel = s->uts.release,
+		.max_destinations = s->cfg->metrics_max_destinations,
+	};
+	const struct metrics_setting settings[] = {
+		{ "synscope_stall_threshold_seconds", "--stall-ms, in seconds",
+		  s->cfg->stall_ms / 1e3 },
+		{ "synscope_inflight_ttl_seconds", "--inflight-ttl",
+		  s->cfg->inflight_ttl_ms / 1e3 },
+		{ "synscope_max_inflight", "--max-inflight: attempts followed at once",
+		  s->cfg->max_inflight },
+		{ "synscope_max_open", "--max-open: established connections followed at once",
+		  s->cfg->max_open },
+	};
+
+	info.n_settings = sizeof(settings) / sizeof(settings[0]);
+	memcpy(info.settings, settings, sizeof(settings));
+	return metrics_scrape_new(s->collector, &info, format);
+}
+
+/* Listen before anything is attached: a port in use fails the run with nothing loaded. */
+static int metrics_open(struct session *s)
+{
+	if (!s->cfg->metrics)
+		return 0;
+	uname(&s->uts);
+	s->metrics = metrics_server_start(&s->cfg->metrics_addr, s->cfg->metrics, s->cfg->verbose,
+					  scrape_tables, s);
+	return s->metrics ? 0 : -EADDRINUSE;
 }
 
 /* DNS capture is an addition: without it connects are still traced, and it says so. */
@@ -316,6 +369,9 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	err = outputs_open(&s);
 	if (err)
 		goto out_close_outputs;
+	err = metrics_open(&s);
+	if (err)
+		goto out_close_outputs;
 	signals_install();
 	/* Open, configure, load and attach, falling back through the modes. */
 	err = tracer_start(&s.tracer, cfg, ks, on_event, &s);
@@ -348,6 +404,7 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	dns_capture_stop(&s.dns);
 	tracer_destroy(&s.tracer);
 out_close_outputs:
+	metrics_server_stop(s.metrics);
 	outputs_close(&s);
 	collector_destroy(s.collector);
 out:
