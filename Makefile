@@ -9,6 +9,7 @@
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
 # make scale      the exactness check at the seed's scale (tools/lab, minutes)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
+# make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -38,7 +39,7 @@ USER_SRCS := $(foreach d,$(USER_DIRS),$(wildcard $(d)/*.c))
 DNS_SRCS  := $(wildcard user/dns/*.c)
 
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) \
+CFLAGS    += $(SANITIZE) -std=gnu11 -Wall -Wextra -Werror -Iinclude $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) \
 	-MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-Iinclude -I$(OUTPUT) $(CLANG_BPF_SYS_INCLUDES)
@@ -69,8 +70,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics scale format check-format \
-	clean
+.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
+	check-format clean
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -140,6 +141,16 @@ $(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_S
 bench-metrics: $(OUTPUT)/tests/bench_metrics
 	$(Q)$< 500 && $< 5000
 
+# ThreadSanitizer: the unit tests, and a traced session scraped over and over
+# (tests/tsan_metrics.sh, root), built in build-tsan/.
+tsan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=build-tsan SANITIZE=-fsanitize=thread unit \
+		build-tsan/synscope
+
+$(OUTPUT)/synscope: $(MAIN_OBJ) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
 
@@ -202,7 +213,7 @@ check-format:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
 
 clean:
-	$(Q)rm -rf $(OUTPUT) synscope
+	$(Q)rm -rf $(OUTPUT) build-tsan synscope
 
 -include $(wildcard $(OUTPUT)/*.d $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(OUTPUT)/tests/*.d \
 	$(OUTPUT)/tests/support/*.d $(OUTPUT)/tools/*.d)
