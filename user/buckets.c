@@ -5,22 +5,20 @@
 #define MS(n) ((__u64)(n)*1000000ULL)
 #define S(n)  ((__u64)(n)*1000000000ULL)
 
+/* From 100 us to 500 ms in 1-2.5-5 steps. */
+/* clang-format off */
+#define FAST_BOUNDS \
+	{ US(100), "0.0001" }, { US(250), "0.00025" }, { US(500), "0.0005" }, \
+	{ MS(1), "0.001" }, { MS(2) + US(500), "0.0025" }, { MS(5), "0.005" }, \
+	{ MS(10), "0.01" }, { MS(25), "0.025" }, { MS(50), "0.05" }, \
+	{ MS(100), "0.1" }, { MS(250), "0.25" }, { MS(500), "0.5" }
+/* clang-format on */
+
 static const struct bucket_bound handshake_bounds[] = {
 	/* the fast path: loopback, the same rack, the same region */
 	{ US(25), "0.000025" },
 	{ US(50), "0.00005" },
-	{ US(100), "0.0001" },
-	{ US(250), "0.00025" },
-	{ US(500), "0.0005" },
-	{ MS(1), "0.001" },
-	{ MS(2) + US(500), "0.0025" },
-	{ MS(5), "0.005" },
-	{ MS(10), "0.01" },
-	{ MS(25), "0.025" },
-	{ MS(50), "0.05" },
-	{ MS(100), "0.1" },
-	{ MS(250), "0.25" },
-	{ MS(500), "0.5" },
+	FAST_BOUNDS,
 	/* SYN retransmissions: linear 1, 2, 3, 4, 5, 7, 11, 19, 35, 67; exponential 1, 3, 7, ... */
 	{ S(1), "1" },
 	{ S(2), "2" },
@@ -39,18 +37,7 @@ static const struct bucket_bound handshake_bounds[] = {
 };
 
 static const struct bucket_bound dns_bounds[] = {
-	{ US(100), "0.0001" },
-	{ US(250), "0.00025" },
-	{ US(500), "0.0005" },
-	{ MS(1), "0.001" },
-	{ MS(2) + US(500), "0.0025" },
-	{ MS(5), "0.005" },
-	{ MS(10), "0.01" },
-	{ MS(25), "0.025" },
-	{ MS(50), "0.05" },
-	{ MS(100), "0.1" },
-	{ MS(250), "0.25" },
-	{ MS(500), "0.5" },
+	FAST_BOUNDS,
 	/* resolvers retry after 1 s (options timeout:1), glibc after 5 s by default */
 	{ S(1), "1" },
 	{ S(2), "2" },

@@ -89,6 +89,35 @@ static void test_cidr(void **state)
 	assert_int_not_equal(cidr_parse("host.example", &c), 0);
 }
 
+/* --metrics [ADDR]:PORT */
+static void test_listen_addr(void **state)
+{
+	static const char *const bad[] = {
+		"9464",		  ":0",	      ":65536", ":-1",	 ":",
+		"localhost:9464", "::1:9464", "[::1",	"[::1]", "[198.18.0.1]:1",
+		"127.0.0.1:94x",  ""
+	};
+	struct listen_addr a;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(listen_addr_parse(":9464", &a), 0);
+	assert_int_equal(a.family, 0);
+	assert_int_equal(a.port, 9464);
+	assert_int_equal(listen_addr_parse("127.0.0.1:80", &a), 0);
+	assert_int_equal(a.family, AF_INET);
+	assert_int_equal(a.addr[0], 127);
+	assert_int_equal(a.addr[3], 1);
+	assert_int_equal(listen_addr_parse("[::1]:65535", &a), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_int_equal(a.addr[15], 1);
+	assert_int_equal(a.port, 65535);
+	assert_int_equal(listen_addr_parse("[::]:1", &a), 0);
+	assert_int_equal(a.family, AF_INET6);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_not_equal(listen_addr_parse(bad[i], &a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_listen_addr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
