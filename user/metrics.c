@@ -8,8 +8,9 @@
 #include "format.h"
 #include "metrics.h"
 
-#define EXTRA_LEN 48 /* one or two more labels: le="0.000025", qtype="HTTPS",result="ok" */
-#define NAME_LEN  96 /* a family's name */
+#define EXTRA_LEN  48  /* one or two more labels: le="0.000025", qtype="HTTPS",result="ok" */
+#define NAME_LEN   96  /* a family's name */
+#define FOLD_BATCH 256 /* folded destinations and names summed per turn */
 
 /* --- the text ------------------------------------------------------------------ */
 
@@ -233,6 +234,11 @@ struct metrics_scrape {
 	char handshake_le[BUCKETS_MAX + 1][EXTRA_LEN];
 	char dns_le[BUCKETS_MAX + 1][EXTRA_LEN];
 	char outcome_extra[OUTCOME__COUNT][EXTRA_LEN];
+	const struct collector *c; /* for the folded ones */
+	struct {
+		size_t dest, dests_end; /* the next to fold, the end */
+		size_t name, names_end;
+	} fold;
 	struct family families[FAMILIES_MAX];
 	size_t n_families;
 	/* where the text is */
@@ -332,14 +338,14 @@ static bool dest_rows(struct metrics_scrape *s, const struct collector *c)
 	s->dests = calloc(s->n_dests + 1, sizeof(*s->dests));
 	if (!s->dests)
 		return false;
-	for (i = 0; i < seen; i++) {
-		const struct dest *d = collector_dest_at(c, i);
-		struct dest_row *r = &s->dests[i < own ? i : own];
-
-		if (i <= own)
-			dest_row_labels(s, r, i < own ? d : NULL);
-		dest_row_add(s, r, d);
+	for (i = 0; i < own; i++) {
+		dest_row_labels(s, &s->dests[i], collector_dest_at(c, i));
+		dest_row_add(s, &s->dests[i], collector_dest_at(c, i));
 	}
+	if (s->folded_dests)
+		dest_row_labels(s, &s->dests[own], NULL);
+	s->fold.dest = own;
+	s->fold.dests_end = seen;
 	return true;
 }
 
@@ -365,18 +371,38 @@ static bool name_rows(struct metrics_scrape *s, const struct collector *c)
 	s->names = calloc(s->n_names + 1, sizeof(*s->names));
 	if (!s->names)
 		return false;
-	for (i = 0; i < seen; i++) {
-		const struct name_stats *n = collector_name_at(c, i);
-		struct name_row *r = &s->names[i < own ? i : own];
+	for (i = 0; i <= own && i < s->n_names; i++) {
+		struct name_row *r = &s->names[i];
 
-		if (i <= own) {
-			r->labels = s->labels.len;
-			label_add(&s->labels, r->labels, "host", i < own ? n->name : "other");
-			r->labels_len = s->labels.len - r->labels;
-		}
-		name_row_add(r, &n->stats);
+		r->labels = s->labels.len;
+		label_add(&s->labels, r->labels, "host",
+			  i < own ? collector_name_at(c, i)->name : "other");
+		r->labels_len = s->labels.len - r->labels;
+		if (i < own)
+			name_row_add(r, &collector_name_at(c, i)->stats);
 	}
+	s->fold.name = own;
+	s->fold.names_end = seen;
 	return true;
+}
+
+/*
+ * Sum up to FOLD_BATCH of the folded destinations and names into their
+ * rows; false when every one is.  The rows of their own are a snapshot; the
+ * folded ones are read over the first turns of the scrape, each once and
+ * later than by the scrape before, so their sums never go down either.
+ */
+static bool fold_some(struct metrics_scrape *s)
+{
+	struct dest_row *other = &s->dests[s->n_dests ? s->n_dests - 1 : 0];
+	struct name_row *other_name = &s->names[s->n_names ? s->n_names - 1 : 0];
+	unsigned int n;
+
+	for (n = 0; n < FOLD_BATCH && s->fold.dest < s->fold.dests_end; n++)
+		dest_row_add(s, other, collector_dest_at(s->c, s->fold.dest++));
+	for (; n < FOLD_BATCH && s->fold.name < s->fold.names_end; n++)
+		name_row_add(other_name, &collector_name_at(s->c, s->fold.name++)->stats);
+	return s->fold.dest < s->fold.dests_end || s->fold.name < s->fold.names_end;
 }
 
 static void families_of(struct metrics_scrape *s)
@@ -411,6 +437,7 @@ struct metrics_scrape *metrics_scrape_new(const struct collector *c,
 		return NULL;
 	s->info = *info;
 	s->format = format;
+	s->c = c;
 	exported_of(s, c);
 	if (!dest_rows(s, c) || !name_rows(s, c) || s->labels.failed) {
 		metrics_scrape_free(s);
@@ -792,6 +819,8 @@ bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t 
 	size_t start = out->len;
 
 	s->out = out;
+	if (fold_some(s))
+		return true; /* more to fold first: no text this turn */
 	while (s->family < s->n_families && out->len - start < min_bytes && !out->failed) {
 		const struct family *f = &s->families[s->family];
 		const struct family_ops *op = &family_ops[f->kind];

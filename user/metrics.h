@@ -62,8 +62,9 @@ const char *metrics_content_type(enum metrics_format format);
 /*
  * A scrape: a snapshot of the tables (taken at once, in the loop's thread:
  * consistent), then its text a part at a time, so that a large exposition
- * never keeps the loop from the ring buffer for long.  NULL when out of
- * memory; info's strings must outlive it.
+ * never keeps the loop from the ring buffer for long.  The destinations and
+ * names beyond max_destinations are summed over its first parts.  NULL when
+ * out of memory; c and info's strings must outlive it.
  */
 struct metrics_scrape;
 
@@ -72,8 +73,9 @@ struct metrics_scrape *metrics_scrape_new(const struct collector *c,
 					  enum metrics_format format);
 
 /*
- * Append the next part, at least min_bytes unless the text ends, to out;
- * returns whether more is to come.  out->failed when out of memory.
+ * Append the next part, at least min_bytes unless the text ends (or none
+ * while folded ones are still being summed), to out; returns whether more
+ * is to come.  out->failed when out of memory.
  */
 bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t min_bytes);
 
