@@ -118,8 +118,9 @@ static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
 					      max < METRICS_STEP_BYTES ? max : METRICS_STEP_BYTES);
 		if (b->text.failed)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
+		/* Nothing yet (folded destinations summed): MHD asks again next turn. */
 		if (!b->text.len)
-			return MHD_CONTENT_READER_END_OF_STREAM;
+			return b->more ? 0 : MHD_CONTENT_READER_END_OF_STREAM;
 	}
 	n = b->text.len - b->sent < max ? b->text.len - b->sent : max;
 	memcpy(buf, b->text.data + b->sent, n);

@@ -82,7 +82,7 @@ P6=$(free_port)
 PALL=$(free_port)
 start_instance v6 --no-dns --dst "$SERVER6/128" --metrics "[::1]:$P6"
 start_instance all --no-dns --dst "$SERVER6/128" --metrics ":$PALL"
-start_instance main --dst "$SERVER4/32" --metrics "127.0.0.1:$P4"
+start_instance main --dst "$SERVER4/32" --metrics "127.0.0.1:$P4" --metrics-max-destinations 2
 expect_eq "127.0.0.1:PORT: IPv4 loopback" "$(reach 127.0.0.1 "$P4")" yes
 expect_eq "127.0.0.1:PORT: not IPv6" "$(reach ::1 "$P4")" no
 expect_eq "[::1]:PORT: IPv6 loopback" "$(reach ::1 "$P6")" yes
@@ -115,6 +115,23 @@ s.sendall(sys.stdin.buffer.read()); r = s.recv(64); print(r.split(b" ")[1].decod
 expect_eq "and the server goes on" "$(status "$URL/metrics")" 200
 expect_eq "the server runs in synscope's one thread" \
 	"$(awk '$1 == "Threads:" { print $2 }' "/proc/${INSTANCE_PID[main]}/status")" 1
+
+# --- past --metrics-max-destinations 2: the rest summed into daddr="other" ---------------
+for port in 8080 8081 8082 8083; do
+	in_client "$CONNBURST" -q -4 -n 2 "$SERVER4" "$port" >/dev/null
+done
+wait_rows main 8 || fail "not every attempt traced"
+sleep 0.3
+curl -s "$URL/metrics" >"$WORK/folded.txt"
+sample() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/folded.txt"; }
+expect_eq "destinations folded" "$(sample synscope_destinations_folded)" 2
+expect_eq "series of their own: the first two" \
+	"$(grep -c '^synscope_connect_attempts_total{daddr="198.18.0.2",.*outcome="refused"}' "$WORK/folded.txt")" 2
+expect_eq "the other two summed into daddr=\"other\"" \
+	"$(sample 'synscope_connect_attempts_total{daddr="other",dport="",host="",outcome="refused"}')" \
+	"$(($(csv_rows "$WORK/main.csv" outcome | grep -c refused) - $(grep '^synscope_connect_attempts_total{daddr="198.18.0.2",.*outcome="refused"}' "$WORK/folded.txt" | awk '{ s += $2 } END { print s }')))"
+expect_eq "all attempts, own and folded" \
+	"$(grep '^synscope_connect_attempts_total{' "$WORK/folded.txt" | awk '{ s += $2 } END { print s }')" 8
 
 # --- idle clients, a connection flood, oversized requests -------------------------------
 cat >"$WORK/clients.py" <<'EOF'
