@@ -27,7 +27,7 @@ static const char doc[] =
 	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
 	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
 	"  synscope --dashboard             live full-screen view; q quits\n"
-	"  synscope --metrics :9464         Prometheus metrics at http://HOST:9464/metrics\n";
+	"  synscope --metrics :9464         Prometheus metrics on port 9464, /metrics\n";
 
 enum {
 	OPT_DPORT = 0x100,
