@@ -325,16 +325,20 @@ static void dest_row_add(const struct metrics_scrape *s, struct dest_row *r, con
 	}
 }
 
+/* Of seen, the first max have rows of their own, the rest one row: how many rows. */
+static size_t rows_for(size_t seen, __u64 max, size_t *own, __u64 *folded)
+{
+	*own = seen < max ? seen : max;
+	*folded = seen - *own;
+	return *own + (*folded > 0);
+}
+
 /* Rows of their own for the first max, one row for the rest; false when out of memory. */
 static bool dest_rows(struct metrics_scrape *s, const struct collector *c)
 {
-	size_t seen = collector_dests_seen(c), own = seen, i;
-	__u64 max = s->info.max_destinations;
+	size_t seen = collector_dests_seen(c), own, i;
 
-	if (own > max)
-		own = max;
-	s->folded_dests = seen - own;
-	s->n_dests = own + (s->folded_dests > 0);
+	s->n_dests = rows_for(seen, s->info.max_destinations, &own, &s->folded_dests);
 	s->dests = calloc(s->n_dests + 1, sizeof(*s->dests));
 	if (!s->dests)
 		return false;
@@ -361,13 +365,9 @@ static void name_row_add(struct name_row *r, const struct dns_stats *st)
 
 static bool name_rows(struct metrics_scrape *s, const struct collector *c)
 {
-	size_t seen = collector_names_seen(c), own = seen, i;
-	__u64 max = s->info.max_destinations;
+	size_t seen = collector_names_seen(c), own, i;
 
-	if (own > max)
-		own = max;
-	s->folded_names = seen - own;
-	s->n_names = own + (s->folded_names > 0);
+	s->n_names = rows_for(seen, s->info.max_destinations, &own, &s->folded_names);
 	s->names = calloc(s->n_names + 1, sizeof(*s->names));
 	if (!s->names)
 		return false;
