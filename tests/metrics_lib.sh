@@ -43,6 +43,8 @@ wait_rows() {
 }
 
 # Stop every instance with SIGINT: exit 0, every event delivered, none dropped.
+# STOP_ALLOW_SKIPPED=1: but for program runs the kernel skipped (counted and
+# reported: nested runs on a CPU, which heavy loopback traffic causes).
 stop_instances() {
 	local name rc acct
 	sleep 0.3
@@ -54,7 +56,13 @@ stop_instances() {
 		wait "${INSTANCE_PID[$name]}" || rc=$?
 		expect_eq "synscope $name exit status" "$rc" 0
 		acct=$(grep '^events:' "$WORK/$name.out" || true)
-		expect_match "synscope $name: nothing dropped" "$acct" 'dropped 0 '
+		if [ -n "${STOP_ALLOW_SKIPPED:-}" ]; then
+			expect_match "synscope $name: nothing lost but skipped runs, counted" "$acct" \
+				'dropped [0-9]+ \(ring buffer full 0, in-flight map full 0, connect-call map full 0, open map full 0, program runs skipped by the kernel [0-9]+\)'
+			log "synscope $name: $(grep -o 'program runs skipped by the kernel [0-9]*' <<<"$acct")"
+		else
+			expect_match "synscope $name: nothing dropped" "$acct" 'dropped 0 '
+		fi
 		expect_eq "synscope $name: every event delivered" \
 			"$(sed -n 's/.*delivered \([0-9]*\).*/\1/p' <<<"$acct")" \
 			"$(sed -n 's/^events: produced \([0-9]*\).*/\1/p' <<<"$acct")"

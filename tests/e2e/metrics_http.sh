@@ -259,5 +259,7 @@ wait_rows main $((rows0 + 10)) || true
 expect_eq "tracing after the flood" "$(($(rows) - rows0))" 10
 promtool check metrics < <(curl -s "$URL/metrics") >"$WORK/promtool.txt" 2>&1 || true
 expect_eq "promtool check metrics" "$(cat "$WORK/promtool.txt")" ""
-stop_instances
+# The flood's own 3000 loopback connects make the kernel skip nested runs of
+# the tracer's programs (whatever --dst says): counted, and allowed here.
+STOP_ALLOW_SKIPPED=1 stop_instances
 finish
