@@ -673,6 +673,7 @@ static const char *const event_kind_names[] = {
 	[EVENT_ATTEMPT] = "attempt",
 	[EVENT_SYN_RETRANSMIT] = "syn_retransmit",
 	[EVENT_CLOSE] = "close",
+	[EVENT_START] = "start",
 };
 
 /* Produced and delivered by event kind; dropped and expired by reason. */
@@ -688,19 +689,27 @@ static void row_events(struct metrics_scrape *s, unsigned int arg, size_t i)
 		{ "dropped", "inflight_map_full", a->kernel[COUNTER_INFLIGHT_FULL] },
 		{ "dropped", "connect_call_map_full", a->kernel[COUNTER_CONNECT_CTX_FULL] },
 		{ "dropped", "open_map_full", a->kernel[COUNTER_OPEN_FULL] },
+		{ "dropped", "socket_storage_failed", a->kernel[COUNTER_STORAGE_FAILED] },
+		{ "dropped", "map_op_failed", a->kernel[COUNTER_MAP_OP_FAILED] },
+		{ "dropped", "out_of_memory", a->alloc_failed },
 		{ "dropped", "program_run_skipped", a->missed },
 		{ "expired", "inflight", a->expired_inflight },
 		{ "expired", "connect_call", a->expired_calls },
 		{ "malformed", "record", a->malformed },
 		{ "found_later", "unseen_close", a->kernel[COUNTER_CLOSE_UNSEEN] },
+		{ "found_later", "outcome", a->kernel[COUNTER_OUTCOME_LATE] },
+		/* not lost: nested runs the takeover programs handled */
+		{ "taken_over", "state_change", a->kernel[COUNTER_TAKEOVER_STATE] },
+		{ "taken_over", "syn_retransmit", a->kernel[COUNTER_TAKEOVER_RETRANSMIT] },
+		{ "taken_over", "socket_destroy", a->kernel[COUNTER_TAKEOVER_DESTROY] },
 	};
 	size_t k, n = sizeof(a->produced) / sizeof(a->produced[0]);
 	size_t named = sizeof(event_kind_names) / sizeof(event_kind_names[0]);
 
 	(void)arg, (void)i;
 	family(s, name, "counter",
-	       "What happened to the kernel's events: produced and delivered by kind, dropped and "
-	       "expired by reason");
+	       "What happened to the kernel's events: produced and delivered by kind; dropped, "
+	       "expired, found later and taken over by reason");
 	for (k = EVENT_ATTEMPT; k < n; k++) {
 		const char *kind = k < named && event_kind_names[k] ? event_kind_names[k] : "other";
 
