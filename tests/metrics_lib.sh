@@ -58,7 +58,7 @@ stop_instances() {
 		acct=$(grep '^events:' "$WORK/$name.out" || true)
 		if [ -n "${STOP_ALLOW_SKIPPED:-}" ]; then
 			expect_match "synscope $name: nothing lost but skipped runs, counted" "$acct" \
-				'dropped [0-9]+ \(ring buffer full 0, in-flight map full 0, connect-call map full 0, open map full 0, program runs skipped by the kernel [0-9]+\)'
+				'dropped [0-9]+ \(ring buffer full 0, in-flight map full 0, connect-call map full 0, open map full 0, socket storage failed 0, map operations failed 0, out of memory 0, program runs skipped by the kernel [0-9]+\)'
 			log "synscope $name: $(grep -o 'program runs skipped by the kernel [0-9]*' <<<"$acct")"
 		else
 			expect_match "synscope $name: nothing dropped" "$acct" 'dropped 0 '
