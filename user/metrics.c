@@ -466,20 +466,20 @@ void metrics_scrape_free(struct metrics_scrape *s)
 
 /* --- writing it ------------------------------------------------------------------- */
 
-/* # HELP and # TYPE; OpenMetrics names a counter's family without _total. */
+/* # HELP and # TYPE; OpenMetrics names a counter's family without _total, in both. */
 static void family(struct metrics_scrape *s, const char *name, const char *type, const char *help)
 {
 	char text[512];
 	size_t n = strlen(name);
 
-	put_str(s->out, "# HELP ");
-	put_str(s->out, name);
-	put(s->out, " ", 1);
-	put(s->out, text, escape(text, sizeof(text), help, false));
-	put_str(s->out, "\n# TYPE ");
 	if (s->format == METRICS_OPENMETRICS && !strcmp(type, "counter") && n > 6 &&
 	    !strcmp(name + n - 6, "_total"))
 		n -= 6;
+	put_str(s->out, "# HELP ");
+	put(s->out, name, n);
+	put(s->out, " ", 1);
+	put(s->out, text, escape(text, sizeof(text), help, false));
+	put_str(s->out, "\n# TYPE ");
 	put(s->out, name, n);
 	put(s->out, " ", 1);
 	put_str(s->out, type);

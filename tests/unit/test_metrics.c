@@ -387,6 +387,7 @@ static void test_openmetrics(void **state)
 	attempt(c, 2, 80, OUTCOME_REFUSED, 1, NSEC_PER_MSEC);
 	assert_true(metrics_render(&b, c, &info, METRICS_OPENMETRICS));
 	assert_non_null(strstr(b.data, "\n# TYPE synscope_connect_attempts counter\n"));
+	assert_non_null(strstr(b.data, "\n# HELP synscope_connect_attempts Resolved"));
 	assert_non_null(strstr(b.data, "\nsynscope_connect_attempts_total{daddr=\"198.18.0.2\""));
 	assert_true(b.len > 6 && !memcmp(b.data + b.len - 6, "# EOF\n", 6));
 	text_buf_free(&b);
