@@ -146,18 +146,41 @@ static double value(const struct scrape *s, const char *key)
 	return x->value;
 }
 
+static const struct metrics_info take_info = {
+	.version = "0.1",
+	.mode = "tracepoint",
+	.dns_capture = "cgroup",
+	.kernel = "6.18.0",
+	.max_destinations = LIMIT,
+};
+
+/* The text as parse() wants it: without its last newline, terminated. */
+static bool text_terminated(struct text_buf *b)
+{
+	if (!b->len || b->data[b->len - 1] != '\n')
+		return false;
+	b->data[b->len - 1] = '\0';
+	return true;
+}
+
+/* Every synscope_connect_attempts_total series together. */
+static double attempts_sum(const struct scrape *s)
+{
+	const char *name = "synscope_connect_attempts_total{";
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strncmp(s->s[i].key, name, strlen(name)))
+			sum += s->s[i].value;
+	return sum;
+}
+
 static void take(struct scrape *out, const struct collector *c, enum metrics_format format)
 {
-	struct metrics_info info = {
-		.version = "0.1",
-		.mode = "tracepoint",
-		.dns_capture = "cgroup",
-		.kernel = "6.18.0",
-		.max_destinations = LIMIT,
-	};
 	struct text_buf b = { 0 };
 
-	assert_true(metrics_render(&b, c, &info, format));
+	assert_true(metrics_render(&b, c, &take_info, format));
 	assert_non_null(b.data);
 	b.data[b.len - 1] = '\0'; /* the last newline */
 	parse(out, b.data);
@@ -287,6 +310,83 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(value(d, "synscope_destinations_folded"), 8);
 	assert_int_equal(
 		value(d, "synscope_connect_attempts_total{" OTHER ",outcome=\"established\"}"), 8);
+	collector_destroy(c);
+	scrape_free(a), scrape_free(b), scrape_free(d);
+	free(a), free(b), free(d);
+}
+
+/* Attempts to 198.18.<hi>.<lo> port 90, the destination number n. */
+static void attempt_to(struct collector *c, unsigned int n, enum outcome outcome, __u64 sock)
+{
+	struct conn_event ev;
+	struct attempt a;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EVENT_ATTEMPT;
+	ev.family = AF_INET;
+	ev.daddr[0] = 198, ev.daddr[1] = 18, ev.daddr[2] = n >> 8, ev.daddr[3] = n;
+	ev.dport = 90;
+	ev.outcome = outcome;
+	ev.sock = sock;
+	ev.ts_ns = 10 * NSEC_PER_SEC + sock * NSEC_PER_USEC;
+	ev.duration_ns = NSEC_PER_MSEC;
+	assert_true(collector_add_event(c, &ev, &a));
+}
+
+/*
+ * A scrape as the server sends it, a part at a time, while events arrive
+ * between the parts (as the loop reads them): to destinations with series
+ * of their own, to folded ones not summed yet and already summed, and to
+ * new ones.  Over several turns the folded ones are summed before any text;
+ * no counter of the scrape before is smaller, none of the scrape after.
+ */
+static void test_scrape_in_parts(void **state)
+{
+	struct scrape *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b)), *d = malloc(sizeof(*d));
+	struct collector *c = collector_new(NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	unsigned int n, dests = 1000, turns = 0, silent = 0;
+	struct metrics_scrape *s;
+	struct text_buf text = { 0 };
+	__u64 sock = 1;
+	bool more;
+
+	(void)state;
+	for (n = 0; n < dests; n++)
+		attempt_to(c, n, n % 2 ? OUTCOME_TIMEOUT : OUTCOME_ESTABLISHED, sock++);
+	take(a, c, METRICS_TEXT);
+	assert_int_equal(value(a, "synscope_destinations_folded"), dests - LIMIT);
+	assert_int_equal(value(a, "synscope_connect_attempts_total{" OTHER ",outcome=\"timeout\"}"),
+			 (dests - LIMIT) / 2 + 1);
+
+	s = metrics_scrape_new(c, &take_info, METRICS_TEXT);
+	assert_non_null(s);
+	do {
+		size_t before = text.len;
+
+		more = metrics_scrape_next(s, &text, 512);
+		assert_false(text.failed);
+		silent += text.len == before;
+		turns++;
+		/* The loop reads events between two parts. */
+		attempt_to(c, turns % LIMIT, OUTCOME_REFUSED, sock++);
+		attempt_to(c, LIMIT + turns % (dests - LIMIT), OUTCOME_REFUSED, sock++);
+		attempt_to(c, dests + turns, OUTCOME_REFUSED, sock++);
+	} while (more);
+	metrics_scrape_free(s);
+	assert_true(silent >= (dests - LIMIT) / 256); /* the folding turns: no text */
+	assert_true(turns > silent + 10);	      /* then the text, a part at a time */
+	assert_true(text_terminated(&text));
+	parse(b, text.data);
+	text_buf_free(&text);
+	expect_no_counter_decreased(a, b);
+	/* The folded count is the scrape's own: what was seen when it began. */
+	assert_int_equal(value(b, "synscope_destinations_folded"), dests - LIMIT);
+
+	take(d, c, METRICS_TEXT);
+	expect_no_counter_decreased(b, d);
+	assert_int_equal(value(d, "synscope_destinations_folded"), dests + turns - LIMIT);
+	/* Every attempt is in one series: own or folded. */
+	assert_int_equal(attempts_sum(d), sock - 1);
 	collector_destroy(c);
 	scrape_free(a), scrape_free(b), scrape_free(d);
 	free(a), free(b), free(d);
@@ -441,6 +541,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_never_decrease),
+		cmocka_unit_test(test_scrape_in_parts),
 		cmocka_unit_test(test_handshake_buckets),
 		cmocka_unit_test(test_labels_escaped),
 		cmocka_unit_test(test_openmetrics),
