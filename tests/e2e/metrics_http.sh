@@ -5,7 +5,8 @@
 # addresses listened on; paths and methods; no threads; clients that connect
 # and send nothing fill the connection limit without stalling the tracing,
 # further ones are refused, and the server recovers after the idle timeout;
-# a flood of connections and of oversized requests leaves memory bounded.
+# a flood of connections does not stall the tracing either, and with
+# oversized requests leaves memory bounded.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../metrics_lib.sh"
 
@@ -139,9 +140,11 @@ cat >"$WORK/clients.py" <<'EOF'
 #   idle N FROM    N connections from address FROM that send nothing; "held N" once
 #                  they are open, then wait for the server to close them: "closed K S"
 #   refused FROM   one more connection with a request: "refused" if it gets no answer
-#   flood N        N connections at once, each sending half a request, then gone
+#   flood N STOP   N connections at once, each sending half a request: "flooding"
+#                  once they have; held until file STOP exists, then gone:
+#                  "flooded N"
 #   big N          N requests with a 1 MiB header each: the status codes seen
-import resource, socket, sys, time
+import os, resource, socket, sys, time
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
 port = int(sys.argv[1])
@@ -189,7 +192,9 @@ elif action == "flood":
             s.send(b"GET /metrics HTTP/1.1\r\nHost:")
         except OSError:
             pass
-    time.sleep(0.5)
+    print("flooding", flush=True)
+    while not os.path.exists(sys.argv[4]):
+        time.sleep(0.05)
     for s in socks:
         s.close()
     print("flooded", len(socks))
@@ -243,7 +248,17 @@ expect_match "the server closed the idle clients after its timeout (${METRICS_TI
 expect_eq "then a scrape is served again" "$(status "$URL/metrics")" 200
 
 rss0=$(rss_kb)
-expect_match "a flood of 3000 half requests" "$(clients flood 3000)" '^flooded'
+clients flood 3000 "$WORK/flood.stop" >"$WORK/flood" &
+BACKGROUND+=($!)
+FLOOD=$!
+wait_for_text "$WORK/flood" flooding 10 || fail "the flood did not start"
+rows0=$(rows)
+in_client "$CONNBURST" -q -4 -n 10 -c 2 "$SERVER4" 8080 >/dev/null
+wait_rows main $((rows0 + 10)) || true
+expect_eq "tracing during the flood" "$(($(rows) - rows0))" 10
+touch "$WORK/flood.stop"
+wait "$FLOOD"
+expect_match "a flood of 3000 half requests" "$(tail -n 1 "$WORK/flood")" '^flooded'
 expect_match "requests with a 1 MiB header are refused" "$(clients big 50)" '^(431|413|closed)( (431|413|closed))*$'
 sleep 0.5
 expect_eq "a scrape is served after the flood" "$(status --max-time 5 "$URL/metrics")" 200
