@@ -171,6 +171,8 @@ struct exported {
 	enum column_id id;
 	char name[NAME_LEN];	  /* per destination */
 	char host_name[NAME_LEN]; /* gauges: host-wide */
+	double scale;		  /* to base units: microseconds to seconds, percent to ratio */
+	bool additive;		  /* a count: the folded destinations' is their sum */
 	double host_value;
 	bool host_known;
 };
@@ -248,6 +250,41 @@ struct metrics_scrape {
 	struct text_buf *out;
 };
 
+/*
+ * How a column's number is exported, by its format: its unit's suffix in the
+ * CSV name, the one the family's name ends in, and the factor to it.
+ */
+static const struct {
+	const char *csv_suffix, *unit;
+	double scale;
+} units[] = {
+	[FORMAT_COUNT] = { "", "", 1 },
+	[FORMAT_DURATION] = { "_us", "_seconds", 1e-6 },
+	[FORMAT_RATE] = { "", "", 1 },
+	[FORMAT_PERCENT] = { "_pct", "_ratio", 1e-2 },
+};
+
+bool metrics_column_family(unsigned int id, char *name, size_t size)
+{
+	const struct column *col = id < COL__COUNT ? &columns[id] : NULL;
+	size_t len, cut;
+
+	if (!col || col->metric == METRIC_NONE || column_is_text(col) ||
+	    (col->prom && !col->prom[0]) || (!col->prom && !col->csv))
+		return false;
+	if (col->prom) {
+		snprintf(name, size, "%s", col->prom);
+		return true;
+	}
+	len = strlen(col->csv);
+	cut = strlen(units[col->format].csv_suffix);
+	if (len > cut && !strcmp(col->csv + len - cut, units[col->format].csv_suffix))
+		len -= cut;
+	snprintf(name, size, "synscope_%.*s%s%s", (int)len, col->csv, units[col->format].unit,
+		 col->metric == METRIC_COUNTER ? "_total" : "");
+	return true;
+}
+
 static void exported_of(struct metrics_scrape *s, const struct collector *c)
 {
 	const struct dest *total = collector_total(c);
@@ -260,20 +297,16 @@ static void exported_of(struct metrics_scrape *s, const struct collector *c)
 		const char *stem;
 		struct cell v;
 
-		if (col->metric == METRIC_NONE || column_is_text(col) ||
-		    (col->prom && !col->prom[0]) || (!col->prom && !col->csv))
+		if (!metrics_column_family(i, e->name, NAME_LEN))
 			continue;
 		e->id = i;
-		if (col->prom)
-			snprintf(e->name, NAME_LEN, "%s", col->prom);
-		else
-			snprintf(e->name, NAME_LEN, "synscope_%s%s", col->csv,
-				 col->metric == METRIC_COUNTER ? "_total" : "");
 		stem = strncmp(e->name, "synscope_", 9) ? e->name : e->name + 9;
 		snprintf(e->host_name, NAME_LEN, "synscope_host_%s", stem);
+		e->scale = units[col->format].scale;
+		e->additive = col->metric == METRIC_COUNTER || col->format == FORMAT_COUNT;
 		column_value(i, total, &v, buf);
-		e->host_value = v.num;
-		e->host_known = col->metric == METRIC_GAUGE && v.state != CELL_UNKNOWN;
+		e->host_value = v.num * e->scale;
+		e->host_known = col->metric == METRIC_GAUGE && v.state == CELL_VALUE;
 		s->n_exported++;
 	}
 }
@@ -306,8 +339,13 @@ static void dest_row_labels(struct metrics_scrape *s, struct dest_row *r, const 
 	r->labels_len = s->labels.len - r->labels;
 }
 
-/* Add d's numbers to r: a row of its own, or the folded row. */
-static void dest_row_add(const struct metrics_scrape *s, struct dest_row *r, const struct dest *d)
+/*
+ * Add d's numbers to r: a row of its own, or the folded row, which has the
+ * counters and the counts (in flight, open) summed, and no durations, rates
+ * or ratios: a sum of those means nothing.
+ */
+static void dest_row_add(const struct metrics_scrape *s, struct dest_row *r, const struct dest *d,
+			 bool folded)
 {
 	char buf[COLUMN_TEXT_LEN];
 	struct cell v;
@@ -317,10 +355,12 @@ static void dest_row_add(const struct metrics_scrape *s, struct dest_row *r, con
 		r->outcomes[i] += d->outcomes[i];
 	buckets_sum(&r->handshake, &d->handshake);
 	for (i = 0; i < s->n_exported; i++) {
-		column_value(s->exported[i].id, d, &v, buf);
-		if (v.state == CELL_UNKNOWN)
+		if (folded && !s->exported[i].additive)
 			continue;
-		r->value[i] += v.num;
+		column_value(s->exported[i].id, d, &v, buf);
+		if (v.state != CELL_VALUE)
+			continue;
+		r->value[i] += v.num * s->exported[i].scale;
 		r->known[i] = true;
 	}
 }
@@ -344,7 +384,7 @@ static bool dest_rows(struct metrics_scrape *s, const struct collector *c)
 		return false;
 	for (i = 0; i < own; i++) {
 		dest_row_labels(s, &s->dests[i], collector_dest_at(c, i));
-		dest_row_add(s, &s->dests[i], collector_dest_at(c, i));
+		dest_row_add(s, &s->dests[i], collector_dest_at(c, i), false);
 	}
 	if (s->folded_dests)
 		dest_row_labels(s, &s->dests[own], NULL);
@@ -399,7 +439,7 @@ static bool fold_some(struct metrics_scrape *s)
 	unsigned int n;
 
 	for (n = 0; n < FOLD_BATCH && s->fold.dest < s->fold.dests_end; n++)
-		dest_row_add(s, other, collector_dest_at(s->c, s->fold.dest++));
+		dest_row_add(s, other, collector_dest_at(s->c, s->fold.dest++), true);
 	for (; n < FOLD_BATCH && s->fold.name < s->fold.names_end; n++)
 		name_row_add(other_name, &collector_name_at(s->c, s->fold.name++)->stats);
 	return s->fold.dest < s->fold.dests_end || s->fold.name < s->fold.names_end;

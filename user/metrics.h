@@ -56,6 +56,16 @@ enum metrics_format {
 	METRICS_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
 };
 
+/*
+ * The family a column of the table (user/columns.c) is exported as, in
+ * name: false when it is not one of its own.  Every column with a metric
+ * kind is, without more code: .prom, or else synscope_<its CSV name> in
+ * base units (a duration "_us" becomes "_seconds", a percentage "_pct"
+ * "_ratio"), counters ending in _total; per destination, and a gauge also
+ * host-wide as synscope_host_<the rest of the name>.
+ */
+bool metrics_column_family(unsigned int id, char *name, size_t size);
+
 /* Its Content-Type. */
 const char *metrics_content_type(enum metrics_format format);
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include "clock.h"
 #include "collector.h"
+#include "columns.h"
 #include "metrics.h"
 #include "support/dns_wire.h"
 
@@ -392,6 +393,56 @@ static void test_scrape_in_parts(void **state)
 	free(a), free(b), free(d);
 }
 
+/*
+ * Every column of the table with a metric kind is a family of its own (but
+ * for those exported otherwise), of its kind, named in base units: a column
+ * added to user/columns.c is exported without more code.
+ */
+static void test_every_column_exported(void **state)
+{
+	struct collector *c = collector_new(NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	struct scrape *s = malloc(sizeof(*s));
+	char name[160], want[200], buf[COLUMN_TEXT_LEN];
+	unsigned int i, families = 0;
+	struct cell v;
+
+	(void)state;
+	lookup(c, 1, "web.test", DNS_TYPE_A, 0, 2, 1000, 300);
+	attempt(c, 2, 80, OUTCOME_ESTABLISHED, 1, 150 * NSEC_PER_USEC);
+	take(s, c, METRICS_TEXT);
+	for (i = 0; i < COL__COUNT; i++) {
+		const struct column *col = &columns[i];
+		size_t len;
+
+		if (!metrics_column_family(i, name, sizeof(name))) {
+			assert_true(col->metric == METRIC_NONE || (col->prom && !col->prom[0]) ||
+				    (!col->prom && !col->csv));
+			continue;
+		}
+		families++;
+		len = strlen(name);
+		assert_true(!strncmp(name, "synscope_", 9));
+		assert_int_equal(col->metric == METRIC_COUNTER,
+				 len > 6 && !strcmp(name + len - 6, "_total"));
+		assert_false(strstr(name, "_us") && !strcmp(strstr(name, "_us"), "_us"));
+		assert_false(strstr(name, "_pct"));
+		snprintf(want, sizeof(want), "\n# TYPE %s %s\n", name,
+			 col->metric == METRIC_COUNTER ? "counter" : "gauge");
+		if (!strstr(s->text, want))
+			fail_msg("column %u: no family %s", i, name);
+		/* A series where the destination has a number (capped_at: once capped). */
+		column_value(i, collector_dest_at(c, 0), &v, buf);
+		snprintf(want, sizeof(want),
+			 "%s{daddr=\"198.18.0.2\",dport=\"80\",host=\"web.test\"}", name);
+		if (v.state == CELL_VALUE && !find(s, want))
+			fail_msg("column %u: no series %s", i, want);
+	}
+	assert_true(families >= 5); /* syn_retransmits, inflight, stalled, open, open_peak, ... */
+	collector_destroy(c);
+	scrape_free(s);
+	free(s);
+}
+
 /* Cumulative buckets from exact counts: a handshake that needed k retransmissions in its own. */
 static void test_handshake_buckets(void **state)
 {
@@ -542,6 +593,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_never_decrease),
 		cmocka_unit_test(test_scrape_in_parts),
+		cmocka_unit_test(test_every_column_exported),
 		cmocka_unit_test(test_handshake_buckets),
 		cmocka_unit_test(test_labels_escaped),
 		cmocka_unit_test(test_openmetrics),
