@@ -9,12 +9,19 @@
 # summed over both equal the known counts, histogram_quantile over the
 # handshake histogram lands in the bucket of the CSVs' own quantile, the
 # recording rules give the fleet-wide sums, and promtool finds nothing wrong
-# with a scrape.
+# with a scrape, the rules or their unit tests (each alert).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../metrics_lib.sh"
 
 SHARED4=198.18.0.4
 SECOND4=198.18.0.3
+
+# The rules, and each alert firing and not, in promtool's unit tests.
+expect_match "promtool check rules" \
+	"$(promtool check rules "$ROOT/contrib/prometheus/synscope.rules.yml" 2>&1)" 'SUCCESS: [0-9]+ rules found'
+expect_match "promtool test rules" \
+	"$(cd "$ROOT/contrib/prometheus" && promtool test rules synscope.rules.test.yml 2>&1)" \
+	$'Unit Testing:  synscope.rules.test.yml\n  SUCCESS'
 
 lab_up
 ip -n "$NS_S" addr add "$SECOND4/24" dev "s$ID"
@@ -105,6 +112,8 @@ expect_rows "recording rule: the shared destination's demand is both hosts' toge
 expect_rows "each host holds its own" \
 	"$(printf 'instance=127.0.0.1:%s\t3\ninstance=127.0.0.1:%s\t2' "$PORT_A" "$PORT_B")" \
 	"$(prom_query "sum by (instance) (synscope_connections_open{daddr=\"$SHARED4\"})")"
+expect_rows "recording rule: the NAT Gateway's capacity per destination" "$(printf '\t55000')" \
+	"$(prom_query 'synscope:nat_capacity_connections:min')"
 expect_eq "the rules loaded and evaluate" "$(prom_rule_health)" "ok"
 
 # --- the exposition itself -----------------------------------------------------------
