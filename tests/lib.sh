@@ -215,6 +215,16 @@ expect_rows() {
 	fi
 }
 
+# expect_usage_error ARGS...: synscope ARGS is bad input: exit status 2 and one
+# line naming the option.
+expect_usage_error() {
+	local out rc=0
+	out=$("$SYNSCOPE" "$@" 2>&1 >/dev/null) || rc=$?
+	expect_eq "exit status of: synscope $*" "$rc" 2
+	expect_eq "one line for: synscope $*" "$(wc -l <<<"$out")" 1
+	expect_match "message names the option: synscope $*" "$out" "^synscope: .*${1%%=*}"
+}
+
 finish() {
 	if [ "$FAILURES" -ne 0 ]; then
 		log "tracer stderr:"

@@ -3,14 +3,6 @@
 # Bad input: one clear line naming the option, exit status 2.  --check.
 . "$(dirname "$0")/../lib.sh"
 
-expect_usage_error() {
-	local out rc=0
-	out=$("$SYNSCOPE" "$@" 2>&1 >/dev/null) || rc=$?
-	expect_eq "exit status of: synscope $*" "$rc" 2
-	expect_eq "one line for: synscope $*" "$(wc -l <<<"$out")" 1
-	expect_match "message names the option: synscope $*" "$out" "^synscope: .*${1%%=*}"
-}
-
 expect_usage_error --dport 0
 expect_usage_error --dport 65536
 expect_usage_error --dport http

@@ -10,14 +10,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../metrics_lib.sh"
 
-expect_usage_error() {
-	local out rc=0
-	out=$("$SYNSCOPE" "$@" 2>&1 >/dev/null) || rc=$?
-	expect_eq "exit status of: synscope $*" "$rc" 2
-	expect_eq "one line for: synscope $*" "$(wc -l <<<"$out")" 1
-	expect_match "message names the option: synscope $*" "$out" "^synscope: .*${1%%=*}"
-}
-
 for bad in 9464 :0 :65536 :-1 : localhost:9464 300.1.2.3:9464 ::1:9464 '[::1' '[::1]' \
 	'[198.18.0.1]:9464' '127.0.0.1:94x'; do
 	expect_usage_error --metrics "$bad"
