@@ -210,7 +210,8 @@ static void expect_no_counter_decreased(const struct scrape *before, const struc
 
 /* --- what happens --------------------------------------------------------------------- */
 
-static void attempt(struct collector *c, __u8 last_octet, __u16 port, enum outcome outcome,
+/* An attempt to 198.18.<n / 256>.<n % 256>:port and a SYN retransmission. */
+static void attempt(struct collector *c, unsigned int n, __u16 port, enum outcome outcome,
 		    __u64 sock, __u64 latency_ns)
 {
 	struct conn_event ev;
@@ -219,7 +220,7 @@ static void attempt(struct collector *c, __u8 last_octet, __u16 port, enum outco
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = EVENT_ATTEMPT;
 	ev.family = AF_INET;
-	ev.daddr[0] = 198, ev.daddr[1] = 18, ev.daddr[3] = last_octet;
+	ev.daddr[0] = 198, ev.daddr[1] = 18, ev.daddr[2] = n >> 8, ev.daddr[3] = n;
 	ev.dport = port;
 	ev.outcome = outcome;
 	ev.sock = sock;
@@ -316,24 +317,6 @@ static void test_counters_never_decrease(void **state)
 	free(a), free(b), free(d);
 }
 
-/* Attempts to 198.18.<hi>.<lo> port 90, the destination number n. */
-static void attempt_to(struct collector *c, unsigned int n, enum outcome outcome, __u64 sock)
-{
-	struct conn_event ev;
-	struct attempt a;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EVENT_ATTEMPT;
-	ev.family = AF_INET;
-	ev.daddr[0] = 198, ev.daddr[1] = 18, ev.daddr[2] = n >> 8, ev.daddr[3] = n;
-	ev.dport = 90;
-	ev.outcome = outcome;
-	ev.sock = sock;
-	ev.ts_ns = 10 * NSEC_PER_SEC + sock * NSEC_PER_USEC;
-	ev.duration_ns = NSEC_PER_MSEC;
-	assert_true(collector_add_event(c, &ev, &a));
-}
-
 /*
  * A scrape as the server sends it, a part at a time, while events arrive
  * between the parts (as the loop reads them): to destinations with series
@@ -353,7 +336,8 @@ static void test_scrape_in_parts(void **state)
 
 	(void)state;
 	for (n = 0; n < dests; n++)
-		attempt_to(c, n, n % 2 ? OUTCOME_TIMEOUT : OUTCOME_ESTABLISHED, sock++);
+		attempt(c, n, 90, n % 2 ? OUTCOME_TIMEOUT : OUTCOME_ESTABLISHED, sock++,
+			NSEC_PER_MSEC);
 	take(a, c, METRICS_TEXT);
 	assert_int_equal(value(a, "synscope_destinations_folded"), dests - LIMIT);
 	assert_int_equal(value(a, "synscope_connect_attempts_total{" OTHER ",outcome=\"timeout\"}"),
@@ -369,9 +353,10 @@ static void test_scrape_in_parts(void **state)
 		silent += text.len == before;
 		turns++;
 		/* The loop reads events between two parts. */
-		attempt_to(c, turns % LIMIT, OUTCOME_REFUSED, sock++);
-		attempt_to(c, LIMIT + turns % (dests - LIMIT), OUTCOME_REFUSED, sock++);
-		attempt_to(c, dests + turns, OUTCOME_REFUSED, sock++);
+		attempt(c, turns % LIMIT, 90, OUTCOME_REFUSED, sock++, NSEC_PER_MSEC);
+		attempt(c, LIMIT + turns % (dests - LIMIT), 90, OUTCOME_REFUSED, sock++,
+			NSEC_PER_MSEC);
+		attempt(c, dests + turns, 90, OUTCOME_REFUSED, sock++, NSEC_PER_MSEC);
 	} while (more);
 	metrics_scrape_free(s);
 	assert_true(silent >= (dests - LIMIT) / 256); /* the folding turns: no text */
