@@ -568,13 +568,6 @@ static void histogram(struct metrics_scrape *s, const char *name, const char *la
 	sample_u64(s->out, count, labels, len, "", 0, total);
 }
 
-static void head_build_info(struct metrics_scrape *s, unsigned int arg)
-{
-	(void)arg;
-	family(s, "synscope_build_info", "gauge",
-	       "synscope's version, attach mode, DNS capture and kernel release; always 1");
-}
-
 static void row_build_info(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
 	struct text_buf labels = { 0 };
@@ -588,13 +581,6 @@ static void row_build_info(struct metrics_scrape *s, unsigned int arg, size_t i)
 		sample_u64(s->out, "synscope_build_info", labels.data, labels.len, "", 0, 1);
 	s->out->failed |= labels.failed;
 	text_buf_free(&labels);
-}
-
-static void head_attempts(struct metrics_scrape *s, unsigned int arg)
-{
-	(void)arg;
-	family(s, "synscope_connect_attempts_total", "counter",
-	       "Resolved connect attempts, by outcome");
 }
 
 static void row_attempts(struct metrics_scrape *s, unsigned int arg, size_t i)
@@ -641,26 +627,11 @@ static void row_host_column(struct metrics_scrape *s, unsigned int arg, size_t i
 	gauge(s, e->host_name, column_help(e), e->host_value);
 }
 
-static void head_handshakes(struct metrics_scrape *s, unsigned int arg)
-{
-	(void)arg;
-	family(s, "synscope_connect_duration_seconds", "histogram",
-	       "Handshake time of established attempts; the buckets from 1 s on are the SYN "
-	       "retransmission times (linear and exponential schedules)");
-}
-
 static void row_handshakes(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
 	(void)arg;
 	histogram(s, "synscope_connect_duration_seconds", dest_labels(s, i), s->dests[i].labels_len,
 		  &handshake_buckets, s->handshake_le, &s->dests[i].handshake);
-}
-
-static void head_dns_lookups(struct metrics_scrape *s, unsigned int arg)
-{
-	(void)arg;
-	family(s, "synscope_dns_lookups_total", "counter",
-	       "DNS lookups by name, query type and result");
 }
 
 /* A query type's series once it was asked for: every result. */
@@ -683,13 +654,6 @@ static void row_dns_lookups(struct metrics_scrape *s, unsigned int arg, size_t i
 					    dns_qtype_slot_name(q), lookup_result_name(k)),
 				   r->by_qtype[q][k]);
 	}
-}
-
-static void head_dns_duration(struct metrics_scrape *s, unsigned int arg)
-{
-	(void)arg;
-	family(s, "synscope_dns_lookup_duration_seconds", "histogram",
-	       "Time from DNS query to response, answered lookups");
 }
 
 static void row_dns_duration(struct metrics_scrape *s, unsigned int arg, size_t i)
@@ -845,23 +809,51 @@ static size_t name_count(const struct metrics_scrape *s)
 	return s->n_names;
 }
 
+/*
+ * Each kind of family: its head (name, type and HELP, or a function for the
+ * columns' families; none: the rows write it), its rows and how one is written.
+ */
+/* clang-format off */
 static const struct family_ops {
-	void (*head)(struct metrics_scrape *s, unsigned int arg); /* NULL: the rows write it */
+	const char *name, *type, *help; /* the head; NULL: .head writes it, or the rows do */
+	void (*head)(struct metrics_scrape *s, unsigned int arg);
 	size_t (*rows)(const struct metrics_scrape *s);
 	void (*row)(struct metrics_scrape *s, unsigned int arg, size_t i);
 } family_ops[FAM__COUNT] = {
-	[FAM_BUILD_INFO] = { head_build_info, one_row, row_build_info },
-	[FAM_ATTEMPTS] = { head_attempts, dest_count, row_attempts },
-	[FAM_COLUMN] = { head_column, dest_count, row_column },
-	[FAM_HOST_COLUMN] = { NULL, one_row, row_host_column },
-	[FAM_HANDSHAKES] = { head_handshakes, dest_count, row_handshakes },
-	[FAM_DNS_LOOKUPS] = { head_dns_lookups, name_count, row_dns_lookups },
-	[FAM_DNS_DURATION] = { head_dns_duration, name_count, row_dns_duration },
-	[FAM_EVENTS] = { NULL, one_row, row_events },
-	[FAM_DNS_PACKETS] = { NULL, one_row, row_dns_packets },
-	[FAM_RUN] = { NULL, one_row, row_run },
-	[FAM_EOF] = { NULL, one_row, row_eof },
+	[FAM_BUILD_INFO] = {
+		.name = "synscope_build_info", .type = "gauge",
+		.help = "synscope's version, attach mode, DNS capture and kernel release; always 1",
+		.rows = one_row, .row = row_build_info,
+	},
+	[FAM_ATTEMPTS] = {
+		.name = "synscope_connect_attempts_total", .type = "counter",
+		.help = "Resolved connect attempts, by outcome",
+		.rows = dest_count, .row = row_attempts,
+	},
+	[FAM_COLUMN] = { .head = head_column, .rows = dest_count, .row = row_column },
+	[FAM_HOST_COLUMN] = { .rows = one_row, .row = row_host_column },
+	[FAM_HANDSHAKES] = {
+		.name = "synscope_connect_duration_seconds", .type = "histogram",
+		.help = "Handshake time of established attempts; the buckets from 1 s on are the "
+			"SYN retransmission times (linear and exponential schedules)",
+		.rows = dest_count, .row = row_handshakes,
+	},
+	[FAM_DNS_LOOKUPS] = {
+		.name = "synscope_dns_lookups_total", .type = "counter",
+		.help = "DNS lookups by name, query type and result",
+		.rows = name_count, .row = row_dns_lookups,
+	},
+	[FAM_DNS_DURATION] = {
+		.name = "synscope_dns_lookup_duration_seconds", .type = "histogram",
+		.help = "Time from DNS query to response, answered lookups",
+		.rows = name_count, .row = row_dns_duration,
+	},
+	[FAM_EVENTS] = { .rows = one_row, .row = row_events },
+	[FAM_DNS_PACKETS] = { .rows = one_row, .row = row_dns_packets },
+	[FAM_RUN] = { .rows = one_row, .row = row_run },
+	[FAM_EOF] = { .rows = one_row, .row = row_eof },
 };
+/* clang-format on */
 
 bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t min_bytes)
 {
@@ -874,7 +866,9 @@ bool metrics_scrape_next(struct metrics_scrape *s, struct text_buf *out, size_t 
 		const struct family *f = &s->families[s->family];
 		const struct family_ops *op = &family_ops[f->kind];
 
-		if (!s->head_done && op->head)
+		if (!s->head_done && op->name)
+			family(s, op->name, op->type, op->help);
+		else if (!s->head_done && op->head)
 			op->head(s, f->arg);
 		s->head_done = true;
 		if (s->row < op->rows(s)) {
