@@ -22,7 +22,7 @@ screen() { tm capture-pane -p -t "$SESSION"; }
 scrollback() { tm capture-pane -p -S -500 -t "$SESSION"; }
 keys() { tm send-keys -t "$SESSION" "$@"; }
 dashboard_pid() { pgrep -P "$(tm display -p -t "$SESSION" '#{pane_pid}')" -x synscope; }
-trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
+trap 'rc=$?; tm kill-server 2>/dev/null || true; cleanup "$rc"' EXIT
 
 # run_in_tmux CMD...: a new 200x50 terminal running CMD, then its exit status.
 # One tmux server serves the whole test: `kill-server` returns before the
@@ -111,10 +111,10 @@ in_client "$CONNBURST" -q -4 -n 5 svc.test 8080 >/dev/null
 in_client "$CONNBURST" -q -n 3 "$SERVER4" 8081 >/dev/null
 in_client "$CONNBURST" -q -4 -n 2 -c 2 api.test 8082 >/dev/null &
 timeouts=$!
-BACKGROUND+=("$timeouts")
+background "$timeouts"
 in_client "$CONNBURST" -q -n 1 -t 2000 "$SERVER4" 8093 >/dev/null &
 stalled=$!
-BACKGROUND+=("$stalled")
+background "$stalled"
 
 # --- stalls panel, while the connects are pending ---------------------------
 expect_screen "stalls panel counts the pending connects" '^STALLS +[0-9]+ connects? pending longer than 300ms'
