@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The attach modes this machine refuses (fentry, kprobe), tested in a VM:
-# Debian's cloud kernel of the line Amazon Linux 2023 runs, 6.1, booted by
-# QEMU (TCG, 2 CPUs, no network device) with a
+# Debian's cloud kernels of the two lines Amazon Linux 2023 runs, 6.1 and
+# 6.12, each booted in turn by QEMU (TCG, 2 CPUs, no network device) with a
 # busybox initramfs that runs every scenario of tests/scenarios once per
 # attach mode, the way tests/run-scenario.sh runs them on the host, and
 # prints the results on the serial console.  This script checks them with
@@ -16,7 +16,8 @@
 # Environment:
 #   SYNSCOPE_SKIP_VM=1        skip (prints SKIPPED, exits 0): machines without QEMU
 #   SYNSCOPE_VM_KERNELS       Debian packages of the kernels, each pulling in one
-#                             linux-image-* (default: linux-image-cloud-amd64, 6.1)
+#                             linux-image-* (default: linux-image-cloud-amd64, 6.1,
+#                             and linux-image-6.12-cloud-amd64)
 #   SYNSCOPE_VM_MODES         attach modes to run (default: fentry kprobe tracepoint)
 #   SYNSCOPE_VM_SCENARIOS     scenarios to run (default: all of tests/scenarios)
 #   SYNSCOPE_VM_TIMEOUT       seconds before a VM is killed (default 600)
@@ -29,7 +30,7 @@ VM=$ROOT/tests/vm
 SCENARIO_DIR=$ROOT/tests/scenarios
 CACHE=${SYNSCOPE_VM_CACHE:-$ROOT/.cache/vm}
 TIMEOUT=${SYNSCOPE_VM_TIMEOUT:-600}
-KERNELS=${SYNSCOPE_VM_KERNELS:-linux-image-cloud-amd64}
+KERNELS=${SYNSCOPE_VM_KERNELS:-linux-image-cloud-amd64 linux-image-6.12-cloud-amd64}
 MODES=${SYNSCOPE_VM_MODES:-fentry kprobe tracepoint}
 SCENARIOS=${SYNSCOPE_VM_SCENARIOS:-$(for f in "$SCENARIO_DIR"/*.sh; do basename "$f" .sh; done | xargs)}
 # Under TCG a few ms pass between connburst starting its clock (before
