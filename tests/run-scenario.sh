@@ -16,9 +16,6 @@ FILE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TEST_NAME=$(basename "$FILE" .sh)
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# synscope's clock may start this much later than the application's (check()).
-CLOCK_SLACK_US=0
-
 # set -e applies inside: a failing command stops the scenario, $WORK/step says where.
 (
 	set -eu

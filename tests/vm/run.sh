@@ -33,10 +33,6 @@ TIMEOUT=${SYNSCOPE_VM_TIMEOUT:-600}
 KERNELS=${SYNSCOPE_VM_KERNELS:-linux-image-cloud-amd64 linux-image-6.12-cloud-amd64}
 MODES=${SYNSCOPE_VM_MODES:-fentry kprobe tracepoint}
 SCENARIOS=${SYNSCOPE_VM_SCENARIOS:-$(for f in "$SCENARIO_DIR"/*.sh; do basename "$f" .sh; done | xargs)}
-# Under TCG a few ms pass between connburst starting its clock (before
-# socket()) and tcp_v4_connect, where fentry and kprobe mode start theirs.
-# shellcheck disable=SC2034 # read by the scenarios' check()
-CLOCK_SLACK_US=50000
 
 # Kernel modules the scenarios need (built in: IPv6, BPF, cgroups), loaded
 # with their dependencies: veth pairs, nftables drop/reject/dynamic sets.
