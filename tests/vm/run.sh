@@ -321,13 +321,21 @@ check_guest() {
 		"$(sed -n 's/^mode: \([a-z]*\).*/\1/p' "$RESULTS/check/check.txt" 2>/dev/null)" fentry
 }
 
-# The tracepoint mode mounts tracefs itself where the system has not (the VM's /init does not).
+# With --connect-errors the tracepoint mode mounts tracefs itself where the
+# system has not (the VM's /init does not): checked when a scenario asks for it.
 check_tracefs() {
+	local name wanted=
 	[[ " $MODES " == *" tracepoint "* ]] || return 0
+	for name in $SCENARIOS; do
+		if grep -q '^TRACER_ARGS=.*--connect-errors' "$SCENARIO_DIR/$name.sh"; then
+			wanted=$name
+		fi
+	done
+	[ -n "$wanted" ] || return 0
 	TEST_NAME=vm/$KLINE/tracepoint
 	expect_eq "tracefs mounts before synscope ran" "$(wc -l <"$RESULTS/boot/tracefs.before")" 0
 	if grep -q ' /sys/kernel/tracing tracefs ' "$RESULTS/end/tracefs.after"; then
-		ok "synscope mounted tracefs at /sys/kernel/tracing"
+		ok "synscope mounted tracefs at /sys/kernel/tracing ($wanted: --connect-errors)"
 	else
 		fail "tracefs is not mounted at /sys/kernel/tracing after the tracepoint mode ran"
 	fi
