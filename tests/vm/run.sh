@@ -66,10 +66,14 @@ die() {
 	exit 1
 }
 
+# cleanup: at exit; keeps the work directory of a run that failed or stopped
+# early (a non-zero status without a failed check) once a VM has booted.
 cleanup() {
+	local rc=$?
 	[ -z "$VM_PID" ] || kill "$VM_PID" 2>/dev/null || true # interrupted: timeout stops QEMU
 	[ -n "$WORK" ] || return 0
-	if { [ "$FAILURES" -eq 0 ] || ! compgen -G "$WORK/*/serial.log" >/dev/null; } && [ -z "${KEEP:-}" ]; then
+	if { { [ "$rc" -eq 0 ] && [ "$FAILURES" -eq 0 ]; } || ! compgen -G "$WORK/*/serial.log" >/dev/null; } &&
+		[ -z "${KEEP:-}" ]; then
 		rm -rf "$WORK"
 	else
 		log "kept $WORK (per kernel line: serial console LINE/serial.log, results LINE/results)"
@@ -288,10 +292,12 @@ collect() {
 			mkdir -p "$RESULTS/$(dirname "$file")"
 			: >"$RESULTS/$file"
 			;;
-		'@@|'*)
+		'@@|'*) # a line of an announced file (a file never announced arrives as missing)
 			rest=${line#@@|}
 			file=${rest%%|*}
-			[ -f "$RESULTS/$file" ] && printf '%s\n' "${rest#*|}" >>"$RESULTS/$file"
+			if [ -f "$RESULTS/$file" ]; then
+				printf '%s\n' "${rest#*|}" >>"$RESULTS/$file"
+			fi
 			;;
 		esac
 	done < <(tr -d '\r' <"$SERIAL")
