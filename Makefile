@@ -190,7 +190,8 @@ bench: deps
 scale: all
 	$(Q)bash tests/scale/exact.sh
 
-# fentry and kprobe modes on Debian's 6.1 kernel in QEMU; SYNSCOPE_SKIP_VM=1 skips.
+# Every scenario in every attach mode on Debian's 6.1 and 6.12 kernels in QEMU;
+# SYNSCOPE_SKIP_VM=1 skips.
 vm:
 	+$(Q)tests/vm/run.sh
 

@@ -22,14 +22,19 @@ screen() { tm capture-pane -p -t "$SESSION"; }
 scrollback() { tm capture-pane -p -S -500 -t "$SESSION"; }
 keys() { tm send-keys -t "$SESSION" "$@"; }
 dashboard_pid() { pgrep -P "$(tm display -p -t "$SESSION" '#{pane_pid}')" -x synscope; }
-trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
+trap 'rc=$?; tm kill-server 2>/dev/null || true; cleanup "$rc"' EXIT
 
-# run_in_tmux CMD...: a 200x50 terminal running CMD, then its exit status.
+# run_in_tmux CMD...: a new 200x50 terminal running CMD, then its exit status.
+# One tmux server serves the whole test: `kill-server` returns before the
+# server has exited, and a `new-session` right after it can reach the dying
+# server, which drops the client ("server exited unexpectedly"). So the old
+# session is killed instead, and exit-empty off keeps the server without it.
 run_in_tmux() {
-	tm kill-server 2>/dev/null || true
+	tm kill-session -t "$SESSION" 2>/dev/null || true
 	rm -f "$WORK/exit" "$WORK/tracer.err"
 	tm new-session -d -s "$SESSION" -x 200 -y 50 \
-		"ulimit -c 0; stty -g >'$WORK/stty.before'; $*; echo \$? >'$WORK/exit'; stty -g >'$WORK/stty.after'; sleep 600"
+		"ulimit -c 0; stty -g >'$WORK/stty.before'; $*; echo \$? >'$WORK/exit'; stty -g >'$WORK/stty.after'; sleep 600" \; \
+		set-option -s exit-empty off
 }
 
 start_dashboard() {
@@ -101,14 +106,15 @@ start_listener "$SERVER4" 8080
 start_dns --address=/svc.test/"$SERVER4" --address=/api.test/"$SERVER4"
 
 start_dashboard
+tmux_server=$(tm display -p '#{pid}')
 in_client "$CONNBURST" -q -4 -n 5 svc.test 8080 >/dev/null
 in_client "$CONNBURST" -q -n 3 "$SERVER4" 8081 >/dev/null
 in_client "$CONNBURST" -q -4 -n 2 -c 2 api.test 8082 >/dev/null &
 timeouts=$!
-BACKGROUND+=("$timeouts")
+background "$timeouts"
 in_client "$CONNBURST" -q -n 1 -t 2000 "$SERVER4" 8093 >/dev/null &
 stalled=$!
-BACKGROUND+=("$stalled")
+background "$stalled"
 
 # --- stalls panel, while the connects are pending ---------------------------
 expect_screen "stalls panel counts the pending connects" '^STALLS +[0-9]+ connects? pending longer than 300ms'
@@ -255,6 +261,7 @@ kill -SEGV "$(dashboard_pid)"
 rc=$(wait_exit 10)
 expect_eq "SIGSEGV: killed by it" "$rc" 139
 expect_terminal_restored "SIGSEGV"
+expect_eq "one tmux server for every session" "$(tm display -p '#{pid}')" "$tmux_server"
 
 # --- no terminal: one line, then streaming text ------------------------------------------
 rc=0

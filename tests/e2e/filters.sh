@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Filters: -p PID, -c COMM, --dport, --dst; only what they select is traced.
+# Filters: -p PID, -c COMM, --dport, --dst, -6; only what they select is traced.
 . "$(dirname "$0")/../lib.sh"
 
 lab_up
@@ -27,13 +27,23 @@ expect_eq "-c connburst" "$(attempts comm | sort | uniq -c | xargs)" "2 connburs
 mkfifo "$WORK/go"
 in_client bash -c "echo \$\$ >'$WORK/pid'; read -r <'$WORK/go'; exec '$CONNBURST' -q -n 2 $SERVER4 8080" \
 	>/dev/null &
-BACKGROUND+=($!)
+waiting=$!
+background "$waiting"
 wait_for_text "$WORK/pid" '[0-9]' 5
 pid=$(cat "$WORK/pid")
 start_tracer -p "$pid"
 in_client "$CONNBURST" -q -n 3 "$SERVER4" 8080 >/dev/null # another process
 echo go >"$WORK/go"
-wait "${BACKGROUND[-1]}"
+wait "$waiting"
 stop_tracer
 expect_eq "-p $pid" "$(attempts pid | sort | uniq -c | xargs)" "2 $pid"
+
+# -6: IPv6 only.
+client_sysctl net.ipv6.conf.all.disable_ipv6=0
+start_listener "$SERVER6" 8090
+start_tracer -6
+in_client "$CONNBURST" -q -n 2 "$SERVER6" 8090 >/dev/null
+in_client "$CONNBURST" -q -n 1 "$SERVER4" 8081 >/dev/null # filtered out by -6
+stop_tracer
+expect_eq "-6" "$(attempts family daddr dport | sort | uniq -c | xargs)" "2 ipv6 2001:2::2 8090"
 finish

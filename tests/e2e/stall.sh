@@ -9,7 +9,7 @@ server_nft 'tcp dport 8093 drop'
 start_tracer --stall-ms 400
 in_client "$CONNBURST" -q -n 1 -t 4000 "$SERVER4" 8093 >/dev/null &
 client=$!
-BACKGROUND+=($client)
+background "$client"
 if wait_for_text "$WORK/tracer.out" STALLED 3; then
 	if kill -0 "$client" 2>/dev/null; then
 		echo "ok - $TEST_NAME: stall reported while the connect is pending"

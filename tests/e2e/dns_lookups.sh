@@ -13,7 +13,7 @@ for i in $(seq 1 40); do echo "198.18.1.$i big.test"; done >"$WORK/hosts"
 # The upstream: answers up.test and sf.test (unsigned).
 in_server dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=$UPSTREAM4 \
 	--address=/up.test/198.18.0.2 --address=/sf.test/198.18.0.2 >"$WORK/upstream.log" 2>&1 &
-BACKGROUND+=($!)
+background $!
 start_dns --address=/web.test/198.18.0.2 --address=/web.test/2001:2::2 --address=/nx.test/ \
 	--cname=alias.test,mid.test --cname=mid.test,end.test --host-record=end.test,198.18.0.2 \
 	--addn-hosts="$WORK/hosts" --server=/up.test/$UPSTREAM4 \
