@@ -24,9 +24,23 @@ keys() { tm send-keys -t "$SESSION" "$@"; }
 dashboard_pid() { pgrep -P "$(tm display -p -t "$SESSION" '#{pane_pid}')" -x synscope; }
 trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
 
+# tm_stop: the last run's tmux server, gone.  kill-server returns before the
+# server has exited, and a new-session that reaches the dying server fails
+# with "server exited unexpectedly": wait for its process to end.
+tm_stop() {
+	local pid i
+	pid=$(tm display -p '#{pid}' 2>/dev/null) || return 0
+	tm kill-server 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	fail "tmux server $pid still running 5 s after kill-server"
+}
+
 # run_in_tmux CMD...: a 200x50 terminal running CMD, then its exit status.
 run_in_tmux() {
-	tm kill-server 2>/dev/null || true
+	tm_stop
 	rm -f "$WORK/exit" "$WORK/tracer.err"
 	tm new-session -d -s "$SESSION" -x 200 -y 50 \
 		"ulimit -c 0; stty -g >'$WORK/stty.before'; $*; echo \$? >'$WORK/exit'; stty -g >'$WORK/stty.after'; sleep 600"
