@@ -639,9 +639,9 @@ static __always_inline void open_closed(const struct sock *sk, struct sock_state
 }
 
 /*
- * The firings each handler acts on, decided before anything else (the
- * first program and its takeover both leave at once on the others) from
- * what neither changes: the arguments, and whether the socket has storage.
+ * The firings each handler acts on, decided before any map or storage
+ * lookup (after the first/takeover bookkeeping, see FIRST) from what
+ * neither program changes: the arguments, and whether the socket has storage.
  * Of a loopback connection's ten state changes, three pass: CLOSE ->
  * SYN_SENT and the client's ESTABLISHED and CLOSE; the server's sockets
  * have no storage.
@@ -731,6 +731,21 @@ static __always_inline void call_failed_early(__u64 sock, __u8 family, const __u
  * hook) and never reached SYN_SENT failed before any SYN: reported now, its
  * errno unknown.  An attempt or connection still followed lost its last
  * transition (a run neither program handled): reported now.
+ *
+ * Why that happens is measured, not explained.  One full-scale run of
+ * tests/scale/exact.sh (6.18, bpf_stats on) with perf counting the same
+ * tracepoints, no BPF involved (perf stat -a -e tcp:tcp_retransmit_skb ...):
+ * perf saw 25,822 tcp_retransmit_skb firings, exactly nstat's 25,822
+ * TcpExtTCPSynRetrans, and 5,000 SYN_SENT -> CLOSE for 5,000 timeouts; the
+ * first retransmit program ran 25,216 times with 0 recursion misses, and
+ * its takeover exactly as often, and 112 timeouts' CLOSE ran neither
+ * state program (186 misses, 184 taken over; that build did not count a
+ * takeover of an ignored transition, fixed since).  So the tracepoint
+ * fires every time, the kernel's count is right, and in about 2% of the
+ * timer-softirq firings neither of our two programs (two probes on the
+ * tracepoint) runs nor counts a miss.  The kernel path that skips them is
+ * not identified yet.  Until it is, the outcome is healed here and the SYN
+ * retries come from total_retrans (syn_retries_of()), both counted.
  */
 static __always_inline void handle_destroy(const struct sock *sk)
 {
@@ -1065,21 +1080,29 @@ static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
 	return true;
 }
 
-/* Both leave at once where wanted is false: the two see the same value. */
+/*
+ * Every firing goes through the bookkeeping, wanted or not: a takeover
+ * that finds the first skipped counts the firing handled even where there
+ * is nothing to do, or the accounting would report the first's misses on
+ * ignored transitions as lost runs.  Only then do both leave where wanted
+ * is false.
+ */
 #define FIRST(tp, wanted, a, b, work) \
 	do {                          \
+		first_ran(tp, a, b);  \
 		if (!(wanted))        \
 			return 0;     \
-		first_ran(tp, a, b);  \
 		work;                 \
 	} while (0)
 
-#define TAKEOVER(tp, wanted, a, b, counter, work)          \
-	do {                                               \
-		if (!(wanted) || !first_skipped(tp, a, b)) \
-			return 0;                          \
-		count(counter);                            \
-		work;                                      \
+#define TAKEOVER(tp, wanted, a, b, counter, work) \
+	do {                                      \
+		if (!first_skipped(tp, a, b))     \
+			return 0;                 \
+		count(counter);                   \
+		if (!(wanted))                    \
+			return 0;                 \
+		work;                             \
 	} while (0)
 
 /* One firing of inet_sock_set_state: the socket and its transition. */
