@@ -7,7 +7,7 @@
 # make vm         the attach modes this machine refuses, in a QEMU VM
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
-# make scale      the exactness check at the seed's scale (tools/lab, minutes)
+# make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
 # make format     format the tree with .clang-format
@@ -186,7 +186,7 @@ bench: deps
 	$(Q)tests/bench/run.sh
 
 # 64,000 connects through the lab's NAT at full size, synscope's counts
-# against the load generator's and the kernel's; not part of make test.
+# against the load generator's and the kernel's (part of make test).
 scale: all
 	$(Q)bash tests/scale/exact.sh
 
@@ -201,6 +201,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(Q)$(MAKE) --no-print-directory e2e
+	$(Q)$(MAKE) --no-print-directory scale
 	$(Q)$(MAKE) --no-print-directory vm
 
 FORMAT_SRCS = $(wildcard bpf/*.c include/*.h $(addsuffix /*.[ch],$(USER_DIRS)) tools/*.c \

@@ -212,12 +212,34 @@ static __always_inline void unmap_v4(__u8 *family, __u8 *saddr, __u8 *daddr)
 }
 
 /*
+ * The TCP socket sk is, as a BTF pointer: its fields are plain loads, not
+ * bpf_probe_read_kernel() calls (bpf_core_cast() needs 6.2).  NULL for
+ * any other socket.
+ */
+static __always_inline struct tcp_sock *tcp_of(const struct sock *sk)
+{
+	return bpf_skc_to_tcp_sock((struct sock *)sk);
+}
+
+/*
  * The source port.  Not skc_num: inet_put_port() clears that before the
  * transition to CLOSE is traced; inet_sport keeps it.
  */
 static __always_inline __u16 sock_sport(const struct sock *sk)
 {
-	return bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
+	struct tcp_sock *tp = tcp_of(sk);
+
+	return tp ? bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport) : 0;
+}
+
+static __always_inline void addr6_copy(__u8 *to, const struct in6_addr *a)
+{
+	__u32 *w = (__u32 *)to;
+
+	w[0] = a->in6_u.u6_addr32[0];
+	w[1] = a->in6_u.u6_addr32[1];
+	w[2] = a->in6_u.u6_addr32[2];
+	w[3] = a->in6_u.u6_addr32[3];
 }
 
 /*
@@ -232,23 +254,34 @@ static __always_inline void sock_addrs(const struct sock *sk, __u8 *family, __u8
 		*(__u32 *)saddr = sk->__sk_common.skc_rcv_saddr;
 		*(__u32 *)daddr = sk->__sk_common.skc_daddr;
 	} else {
-		bpf_core_read(saddr, ADDR_LEN, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(daddr, ADDR_LEN, &sk->__sk_common.skc_v6_daddr);
+		addr6_copy(saddr, &sk->__sk_common.skc_v6_rcv_saddr);
+		addr6_copy(daddr, &sk->__sk_common.skc_v6_daddr);
 	}
 	*sport = sock_sport(sk);
 	*dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	unmap_v4(family, saddr, daddr);
 }
 
+/* sk is a BTF pointer (tp_btf): plain loads, no helper calls. */
 static __always_inline __u32 sock_netns(const struct sock *sk)
 {
-	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return sk->__sk_common.skc_net.net->ns.inum;
 }
 
 static __always_inline bool is_tcp(const struct sock *sk)
 {
 	/* A bitfield before 5.6 (bf9765145b85), a __u16 since: read it either way. */
-	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) == IPPROTO_TCP;
+	return BPF_CORE_READ_BITFIELD(sk, sk_protocol) == IPPROTO_TCP;
+}
+
+/*
+ * Has the socket local storage, ours or any program's?  A plain load: most
+ * sockets (the server's, every socket no one connected) have none, and
+ * leave before a helper call.  A firing never takes storage away.
+ */
+static __always_inline bool has_storage(const struct sock *sk)
+{
+	return sk->sk_bpf_storage != NULL;
 }
 
 /* The per-CPU flags of the first programs. */
@@ -335,7 +368,8 @@ static __always_inline struct conn_event *event_of(enum counter produced, enum e
  */
 static __always_inline __u8 syn_retries_of(const struct sock *sk, __u16 traced)
 {
-	__u32 counted = BPF_CORE_READ((const struct tcp_sock *)sk, total_retrans);
+	struct tcp_sock *tp = tcp_of(sk);
+	__u32 counted = tp ? tp->total_retrans : 0;
 
 	if (counted < traced)
 		counted = traced;
@@ -410,24 +444,41 @@ static __always_inline struct connect_call *call_of(const struct sock *sk)
 	return call;
 }
 
-/* CLOSE -> SYN_SENT: a new attempt, in the connecting thread. */
-static __always_inline void attempt_start(const struct sock *sk)
+/*
+ * A socket reached SYN_SENT outside a call the cgroup hook saw (fentry,
+ * kprobe, --connect-errors): are its attempts wanted, and its state.
+ */
+static __always_inline struct sock_state *attempt_state(const struct sock *sk)
 {
-	struct connect_call *call;
-	struct conn_event *ev;
-	struct sock_state *st;
-	__u64 now = bpf_ktime_get_ns();
 	__u8 family, daddr[ADDR_LEN] = {}, saddr[ADDR_LEN] = {};
+	struct sock_state *st;
 	__u16 sport, dport;
 
 	sock_addrs(sk, &family, saddr, daddr, &sport, &dport);
 	if (!attempt_wanted(family, daddr, dport))
-		return;
+		return NULL;
 	st = state_of(sk, true);
-	if (!st) {
+	if (!st)
 		count(COUNTER_STORAGE_FAILED);
+	return st;
+}
+
+/*
+ * CLOSE -> SYN_SENT: a new attempt, in the connecting thread.  A call the
+ * cgroup hook began (PHASE_CALL) passed the filters already and holds the
+ * task's facts: nothing to read again.
+ */
+static __always_inline void attempt_start(const struct sock *sk)
+{
+	struct sock_state *st = has_storage(sk) ? state_of(sk, false) : NULL;
+	struct connect_call *call = NULL;
+	struct conn_event *ev;
+	bool hooked = st && st->phase == PHASE_CALL;
+
+	if (!hooked)
+		st = attempt_state(sk);
+	if (!st)
 		return;
-	}
 	if (st->phase == PHASE_OPEN) {
 		/* Its close was not seen (yet the socket connects again). */
 		count(COUNTER_CLOSE_UNSEEN);
@@ -435,21 +486,21 @@ static __always_inline void attempt_start(const struct sock *sk)
 	}
 	if (st->phase == PHASE_INFLIGHT)
 		gauge_give(&inflight_now);
-	/* The call's start: from the cgroup hook, fentry or kprobe. */
-	if (st->phase != PHASE_CALL)
-		st->start_ns = 0;
-	call = call_of(sk);
-	if (call) {
-		call->sock = (__u64)sk;
-		call->syn_sent = 1;
-		st->start_ns = call->start_ns;
+	if (!hooked) {
+		/* The call of fentry, kprobe or --connect-errors, if any, gives the start. */
+		call = call_of(sk);
+		if (call) {
+			call->sock = (__u64)sk;
+			call->syn_sent = 1;
+		}
 	}
 	st->phase = PHASE_NONE;
 	if (!gauge_take(&inflight_now, max_inflight)) {
 		count(COUNTER_INFLIGHT_FULL);
 		return;
 	}
-	state_task(st, st->start_ns ?: now);
+	if (!hooked)
+		state_task(st, call ? call->start_ns : bpf_ktime_get_ns());
 	st->syn_retries = 0;
 	st->soft_error = 0;
 	st->phase = PHASE_INFLIGHT;
@@ -527,14 +578,14 @@ static __always_inline void open_closed(const struct sock *sk, struct sock_state
  */
 static __always_inline bool established_unseen(const struct sock *sk, struct sock_state *st)
 {
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	struct tcp_sock *tp = tcp_of(sk);
 	struct conn_event *ev;
 	__u32 srtt_us;
 
-	if (!BPF_CORE_READ(tp, rcv_nxt))
+	if (!tp || !tp->rcv_nxt)
 		return false;
 	count(COUNTER_OUTCOME_LATE);
-	srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	srtt_us = tp->srtt_us >> 3;
 	ev = event_of(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT, sk, st);
 	if (ev) {
 		ev->outcome = OUTCOME_ESTABLISHED;
@@ -587,16 +638,33 @@ static __always_inline void open_closed(const struct sock *sk, struct sock_state
 	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
+/*
+ * The firings each handler acts on, decided before any map or storage
+ * lookup (after the first/takeover bookkeeping, see FIRST) from what
+ * neither program changes: the arguments, and whether the socket has storage.
+ * Of a loopback connection's ten state changes, three pass: CLOSE ->
+ * SYN_SENT and the client's ESTABLISHED and CLOSE; the server's sockets
+ * have no storage.
+ */
+static __always_inline bool set_state_wanted(const struct sock *sk, int oldstate, int newstate)
+{
+	if (newstate == TCP_SYN_SENT)
+		return oldstate == TCP_CLOSE && is_tcp(sk);
+	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
+		return false;
+	return has_storage(sk) && is_tcp(sk);
+}
+
+/* SYN retransmits of sockets we may follow. */
+static __always_inline bool retransmit_wanted(const struct sock *sk)
+{
+	return sk->__sk_common.skc_state == TCP_SYN_SENT && has_storage(sk);
+}
+
 static __always_inline void handle_set_state(const struct sock *sk, int oldstate, int newstate)
 {
 	struct sock_state *st;
 
-	/* Most transitions matter to no one here: leave before reading anything. */
-	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE &&
-	    !(oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT))
-		return;
-	if (!is_tcp(sk))
-		return;
 	if (newstate == TCP_SYN_SENT) {
 		attempt_start(sk);
 		return;
@@ -614,12 +682,9 @@ static __always_inline void handle_set_state(const struct sock *sk, int oldstate
 
 static __always_inline void handle_retransmit(const struct sock *sk)
 {
+	struct sock_state *st = state_of(sk, false);
 	struct conn_event *ev;
-	struct sock_state *st;
 
-	if (sk->__sk_common.skc_state != TCP_SYN_SENT)
-		return;
-	st = state_of(sk, false);
 	if (!st || st->phase != PHASE_INFLIGHT)
 		return;
 	st->syn_retries++;
@@ -666,6 +731,21 @@ static __always_inline void call_failed_early(__u64 sock, __u8 family, const __u
  * hook) and never reached SYN_SENT failed before any SYN: reported now, its
  * errno unknown.  An attempt or connection still followed lost its last
  * transition (a run neither program handled): reported now.
+ *
+ * Why that happens is measured, not explained.  One full-scale run of
+ * tests/scale/exact.sh (6.18, bpf_stats on) with perf counting the same
+ * tracepoints, no BPF involved (perf stat -a -e tcp:tcp_retransmit_skb ...):
+ * perf saw 25,822 tcp_retransmit_skb firings, exactly nstat's 25,822
+ * TcpExtTCPSynRetrans, and 5,000 SYN_SENT -> CLOSE for 5,000 timeouts; the
+ * first retransmit program ran 25,216 times with 0 recursion misses, and
+ * its takeover exactly as often, and 112 timeouts' CLOSE ran neither
+ * state program (186 misses, 184 taken over; that build did not count a
+ * takeover of an ignored transition, fixed since).  So the tracepoint
+ * fires every time, the kernel's count is right, and in about 2% of the
+ * timer-softirq firings neither of our two programs (two probes on the
+ * tracepoint) runs nor counts a miss.  The kernel path that skips them is
+ * not identified yet.  Until it is, the outcome is healed here and the SYN
+ * retries come from total_retrans (syn_retries_of()), both counted.
  */
 static __always_inline void handle_destroy(const struct sock *sk)
 {
@@ -888,8 +968,10 @@ static __always_inline void connect_hook(struct bpf_sock_addr *ctx, __u8 family)
 		count(COUNTER_STORAGE_FAILED);
 		return;
 	}
-	if (st->phase == PHASE_CALL) /* the last call on it failed before SYN_SENT */
+	if (st->phase == PHASE_CALL) { /* the last call on it failed before SYN_SENT */
+		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
+	}
 	if (st->phase != PHASE_NONE)
 		return; /* followed already: not a new call (EALREADY, EISCONN) */
 	state_task(st, bpf_ktime_get_ns());
@@ -998,18 +1080,29 @@ static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
 	return true;
 }
 
-#define FIRST(tp, a, b, work)        \
-	do {                         \
-		first_ran(tp, a, b); \
-		work;                \
+/*
+ * Every firing goes through the bookkeeping, wanted or not: a takeover
+ * that finds the first skipped counts the firing handled even where there
+ * is nothing to do, or the accounting would report the first's misses on
+ * ignored transitions as lost runs.  Only then do both leave where wanted
+ * is false.
+ */
+#define FIRST(tp, wanted, a, b, work) \
+	do {                          \
+		first_ran(tp, a, b);  \
+		if (!(wanted))        \
+			return 0;     \
+		work;                 \
 	} while (0)
 
-#define TAKEOVER(tp, a, b, counter, work)     \
-	do {                                  \
-		if (!first_skipped(tp, a, b)) \
-			return 0;             \
-		count(counter);               \
-		work;                         \
+#define TAKEOVER(tp, wanted, a, b, counter, work) \
+	do {                                      \
+		if (!first_skipped(tp, a, b))     \
+			return 0;                 \
+		count(counter);                   \
+		if (!(wanted))                    \
+			return 0;                 \
+		work;                             \
 	} while (0)
 
 /* One firing of inet_sock_set_state: the socket and its transition. */
@@ -1018,15 +1111,16 @@ static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_inet_sock_set_state, const struct sock *sk, int oldstate, int newstate)
 {
-	FIRST(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate),
-	      handle_set_state(sk, oldstate, newstate));
+	FIRST(TP_STATE, set_state_wanted(sk, oldstate, newstate), (__u64)sk,
+	      TRANSITION(oldstate, newstate), handle_set_state(sk, oldstate, newstate));
 	return 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_inet_sock_set_state_takeover, const struct sock *sk, int oldstate, int newstate)
 {
-	TAKEOVER(TP_STATE, (__u64)sk, TRANSITION(oldstate, newstate), COUNTER_TAKEOVER_STATE,
+	TAKEOVER(TP_STATE, set_state_wanted(sk, oldstate, newstate), (__u64)sk,
+		 TRANSITION(oldstate, newstate), COUNTER_TAKEOVER_STATE,
 		 handle_set_state(sk, oldstate, newstate));
 	return 0;
 }
@@ -1035,29 +1129,30 @@ int BPF_PROG(btf_inet_sock_set_state_takeover, const struct sock *sk, int oldsta
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(btf_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
 {
-	FIRST(TP_RETRANSMIT, (__u64)sk, (__u64)skb, handle_retransmit(sk));
+	FIRST(TP_RETRANSMIT, retransmit_wanted(sk), (__u64)sk, (__u64)skb, handle_retransmit(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(btf_tcp_retransmit_skb_takeover, const struct sock *sk, const struct sk_buff *skb)
 {
-	TAKEOVER(TP_RETRANSMIT, (__u64)sk, (__u64)skb, COUNTER_TAKEOVER_RETRANSMIT,
-		 handle_retransmit(sk));
+	TAKEOVER(TP_RETRANSMIT, retransmit_wanted(sk), (__u64)sk, (__u64)skb,
+		 COUNTER_TAKEOVER_RETRANSMIT, handle_retransmit(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock, const struct sock *sk)
 {
-	FIRST(TP_DESTROY, (__u64)sk, 0, handle_destroy(sk));
+	FIRST(TP_DESTROY, has_storage(sk), (__u64)sk, 0, handle_destroy(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock_takeover, const struct sock *sk)
 {
-	TAKEOVER(TP_DESTROY, (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY, handle_destroy(sk));
+	TAKEOVER(TP_DESTROY, has_storage(sk), (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY,
+		 handle_destroy(sk));
 	return 0;
 }
 

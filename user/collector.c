@@ -551,12 +551,14 @@ static void add_start(struct collector *c, const struct conn_event *ev)
 	struct pending *p;
 	bool created;
 
-	if (pending_find(c, ev->sock, ev->ts_ns))
+	/* One lookup: a start seen already is not counted twice. */
+	e = table_upsert(&l->index, &key, &created);
+	if (e && !created)
 		return;
-	p = calloc(1, sizeof(*p));
-	e = p ? table_upsert(&l->index, &key, &created) : NULL;
-	if (!e) {
-		free(p);
+	p = e ? calloc(1, sizeof(*p)) : NULL;
+	if (!p) {
+		if (e)
+			table_remove(&l->index, e);
 		c->acct.alloc_failed++;
 		return;
 	}

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * CSV files (RFC 4180: CRLF line ends, fields quoted when they hold a comma,
- * a quote or a line break, quotes doubled).  Every row is flushed as it is
- * written, so a killed run loses at most the row being written.
+ * a quote or a line break, quotes doubled).  Rows are written to the
+ * FILE's buffer; the caller flushes it once per batch of events (run.c:
+ * at least every 100 ms), so a killed run loses at most the rows of the
+ * last batch.
  */
 #ifndef SYNSCOPE_CSV_H
 #define SYNSCOPE_CSV_H

@@ -35,10 +35,75 @@ const char *errno_name(int error)
 	return name ? name : "E?";
 }
 
+/*
+ * Every output formats a few numbers per attempt, thousands of attempts a
+ * second: digits are written here, not by printf (nor by inet_ntop, which
+ * prints IPv4 addresses with sprintf).
+ */
+
+/* The decimal digits of v at p, no terminator; returns their end. */
+static char *put_u64(char *p, __u64 v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do {
+		digits[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+/* v in exactly width digits, zeros in front (v < 10^width). */
+static char *put_u64_zeros(char *p, __u64 v, size_t width)
+{
+	size_t i;
+
+	for (i = width; i > 0; i--) {
+		p[i - 1] = '0' + v % 10;
+		v /= 10;
+	}
+	return p + width;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* "a.b.c.d" at p, terminated; returns the terminator. */
+static char *put_ipv4(char *p, const __u8 *addr)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_u64(p, addr[i]);
+	}
+	*p = '\0';
+	return p;
+}
+
+char *u64_fmt(char *buf, __u64 v)
+{
+	*put_u64(buf, v) = '\0';
+	return buf;
+}
+
 char *addr_fmt(char *buf, size_t len, unsigned int family, const __u8 *addr)
 {
 	int af = family == AF_INET6 ? AF_INET6 : AF_INET;
 
+	if (af == AF_INET && len >= sizeof("255.255.255.255")) {
+		put_ipv4(buf, addr);
+		return buf;
+	}
 	if (!inet_ntop(af, addr, buf, len))
 		snprintf(buf, len, "?");
 	return buf;
@@ -46,13 +111,20 @@ char *addr_fmt(char *buf, size_t len, unsigned int family, const __u8 *addr)
 
 char *endpoint_fmt(char *buf, size_t len, unsigned int family, const __u8 *addr, unsigned int port)
 {
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], *p = buf;
 
 	addr_fmt(a, sizeof(a), family, addr);
+	if (len < ENDPOINT_STRLEN) {
+		snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+		return buf;
+	}
 	if (family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", a, port);
-	else
-		snprintf(buf, len, "%s:%u", a, port);
+		*p++ = '[';
+	p = put_str(p, a);
+	if (family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	*put_u64(p, port) = '\0';
 	return buf;
 }
 
@@ -82,22 +154,38 @@ static const char *second_fmt(struct second_cache *c, __u64 wall_ns, bool utc, c
 	return c->text;
 }
 
+/* The cached second, '.', the fraction in digits, suffix: "%s.%0*llu%s". */
+static char *second_and_fraction(char *buf, size_t len, const char *second, __u64 fraction,
+				 size_t digits, const char *suffix)
+{
+	char *p = buf;
+
+	if (len < TIME_STRLEN) {
+		snprintf(buf, len, "%s.%0*llu%s", second, (int)digits, (unsigned long long)fraction,
+			 suffix);
+		return buf;
+	}
+	p = put_str(p, second);
+	*p++ = '.';
+	p = put_u64_zeros(p, fraction, digits);
+	strcpy(p, suffix);
+	return buf;
+}
+
 char *time_iso_fmt(char *buf, size_t len, __u64 wall_ns)
 {
 	static struct second_cache day;
 
-	snprintf(buf, len, "%s.%06lluZ", second_fmt(&day, wall_ns, true, "%Y-%m-%dT%H:%M:%S"),
-		 (unsigned long long)(wall_ns % 1000000000ULL) / 1000);
-	return buf;
+	return second_and_fraction(buf, len, second_fmt(&day, wall_ns, true, "%Y-%m-%dT%H:%M:%S"),
+				   (wall_ns % 1000000000ULL) / 1000, 6, "Z");
 }
 
 char *time_hms_fmt(char *buf, size_t len, __u64 wall_ns)
 {
 	static struct second_cache hms;
 
-	snprintf(buf, len, "%s.%03llu", second_fmt(&hms, wall_ns, false, "%H:%M:%S"),
-		 (unsigned long long)(wall_ns % 1000000000ULL) / 1000000);
-	return buf;
+	return second_and_fraction(buf, len, second_fmt(&hms, wall_ns, false, "%H:%M:%S"),
+				   (wall_ns % 1000000000ULL) / 1000000, 3, "");
 }
 
 char *duration_fmt(char *buf, size_t len, __u64 ns)

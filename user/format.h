@@ -10,6 +10,10 @@
 #define ENDPOINT_STRLEN 56 /* "[" ADDR "]:" PORT */
 #define TIME_STRLEN	40
 #define DURATION_STRLEN 24
+#define U64_STRLEN	21 /* 2^64 - 1 and its terminator */
+
+/* v in decimal, as "%llu" prints it, without printf. */
+char *u64_fmt(char *buf, __u64 v);
 
 /* "established", "refused", ...; "?" for values out of range. */
 const char *outcome_name(unsigned int outcome);

@@ -122,6 +122,17 @@ static void outputs_close(struct session *s)
 		fclose(s->dns_csv);
 }
 
+/* One write per CSV file for the rows of this batch, not one per row. */
+static void csvs_flush(struct session *s)
+{
+	FILE *files[] = { s->csv, s->summary_csv, s->dns_csv };
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i])
+			fflush(files[i]);
+}
+
 static int refresh_dns(struct session *s)
 {
 	__u64 produced, lost;
@@ -239,6 +250,7 @@ static int loop(struct session *s)
 		now = mono_now_ns();
 		if (now >= s->next_tick_ns)
 			tick(s, now);
+		csvs_flush(s);
 	}
 	return err < 0 ? err : 0;
 }

@@ -68,8 +68,12 @@ static size_t probe(const struct table *t, const void *key)
 
 void *table_find(const struct table *t, const void *key)
 {
-	size_t i = probe(t, key);
+	size_t i;
 
+	/* Empty (a DNS cache with no answers yet): no key to hash. */
+	if (!t->len)
+		return NULL;
+	i = probe(t, key);
 	return t->used[i] ? slot(t, i) : NULL;
 }
 

@@ -8,9 +8,9 @@
 # and the kernel's: per outcome, attempts, timeouts, SYN retransmits, the
 # NAT's drops; the accounting must say nothing was dropped or skipped.
 #
-# Not part of `make test` (minutes; events are still lost at this scale):
-# `make scale`, under the shared lock.  SCALE_CONNECTS, SCALE_PROCS and
-# SCALE_DIRECT change the burst.
+# Part of `make test` (about two minutes); alone: `make scale`, under the
+# shared lock.  SCALE_CONNECTS, SCALE_PROCS and SCALE_DIRECT change the
+# burst.
 . "$(dirname "$0")/../lib.sh"
 
 LAB=$ROOT/tools/lab

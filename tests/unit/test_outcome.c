@@ -6,7 +6,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include "cli.h"
 #include "connect.h"
@@ -45,6 +49,52 @@ static void test_endpoints(void **state)
 	v6[15] = 1;
 	assert_string_equal(endpoint_fmt(buf, sizeof(buf), AF_INET, v4, 80), "198.18.0.2:80");
 	assert_string_equal(endpoint_fmt(buf, sizeof(buf), AF_INET6, v6, 443), "[2001:2::1]:443");
+}
+
+/* The formatters write digits themselves: the same text as printf and inet_ntop. */
+static void test_same_as_libc(void **state)
+{
+	static const __u64 numbers[] = { 0, 9, 10, 99, 1000, 65535, 4294967295ULL, ~0ULL };
+	char buf[ENDPOINT_STRLEN], want[ENDPOINT_STRLEN], a[ADDR_STRLEN];
+	__u8 addr[16] = {};
+	unsigned int i, port;
+
+	(void)state;
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)numbers[i]);
+		assert_string_equal(u64_fmt(buf, numbers[i]), want);
+	}
+	srand(9);
+	for (i = 0; i < 20000; i++) {
+		__u32 w = (__u32)rand() ^ ((__u32)rand() << 16);
+
+		memcpy(addr, &w, 4);
+		if (i < 256)
+			memset(addr, i, 4); /* 0.0.0.0 ... 255.255.255.255 */
+		port = i < 256 ? i * 257 : (unsigned int)rand() % 65536;
+		inet_ntop(AF_INET, addr, a, sizeof(a));
+		assert_string_equal(addr_fmt(buf, sizeof(buf), AF_INET, addr), a);
+		snprintf(want, sizeof(want), "%s:%u", a, port);
+		assert_string_equal(endpoint_fmt(buf, sizeof(buf), AF_INET, addr, port), want);
+	}
+	/* A buffer too small for every address still gets what fits, terminated. */
+	want[7] = '\0';
+	assert_string_equal(endpoint_fmt(buf, 8, AF_INET, addr, port), want);
+}
+
+static void test_times(void **state)
+{
+	char buf[TIME_STRLEN];
+
+	(void)state;
+	assert_string_equal(time_iso_fmt(buf, sizeof(buf), 1795154427000001000ULL),
+			    "2026-11-20T06:00:27.000001Z");
+	assert_string_equal(time_iso_fmt(buf, sizeof(buf), 1795154427999999999ULL),
+			    "2026-11-20T06:00:27.999999Z");
+	assert_string_equal(time_iso_fmt(buf, 12, 1795154427123456789ULL), "2026-11-20T");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_string_equal(time_hms_fmt(buf, sizeof(buf), 1795154427012345678ULL), "06:00:27.012");
 }
 
 static void test_durations(void **state)
@@ -124,6 +174,8 @@ int main(void)
 		cmocka_unit_test(test_sk_error_classification),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_same_as_libc),
+		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_cidr),
