@@ -2,8 +2,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio_ext.h>
 #include <string.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "clock.h"
 #include "columns.h"
 #include "csv.h"
@@ -17,12 +21,155 @@ struct row {
 
 FILE *csv_open(const char *path, const char *option)
 {
-	FILE *f = fopen(path, "w");
+	/* Read and write: a file given up is read back to cut its partial row. */
+	FILE *f = fopen(path, "w+e");
 
 	if (!f)
 		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", option, path,
 			strerror(errno));
 	return f;
+}
+
+int csv_file_open(struct csv_file *cf)
+{
+	cf->f = csv_open(cf->path, cf->option);
+	if (!cf->f)
+		return -errno;
+	cf->header(cf->f);
+	if (ferror(cf->f)) {
+		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", cf->option, cf->path,
+			strerror(errno ?: EIO));
+		fclose(cf->f);
+		cf->f = NULL;
+		return -(errno ?: EIO);
+	}
+	return 0;
+}
+
+FILE *csv_file_begin(struct csv_file *cf)
+{
+	if (!cf->f && cf->path)
+		cf->lost++;
+	return cf->f;
+}
+
+/* The offset just past the last line end at or before end, 0 if none. */
+static off_t last_line_end(int fd, off_t end)
+{
+	char buf[4096];
+
+	while (end > 0) {
+		off_t start = end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0;
+		ssize_t n = pread(fd, buf, end - start, start);
+
+		if (n <= 0)
+			return 0;
+		while (n > 0)
+			if (buf[--n] == '\n')
+				return start + n + 1;
+		end = start;
+	}
+	return 0;
+}
+
+/* Drop what stdio still holds and the part of a row the kernel took: only whole rows stay. */
+static void cut_to_whole_rows(FILE *f)
+{
+	int fd = fileno(f);
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	__fpurge(f);
+	if (end > 0 && ftruncate(fd, last_line_end(fd, end)))
+		return; /* the file keeps its partial row: nothing more to do */
+}
+
+static void give_up(struct csv_file *cf, int error)
+{
+	cf->error = error;
+	cf->failed = true;
+	cut_to_whole_rows(cf->f);
+	fclose(cf->f);
+	cf->f = NULL;
+	fprintf(stderr,
+		"synscope: %s: writing '%s' failed: %s: no more %s written to it, tracing goes "
+		"on\n",
+		cf->option, cf->path, strerror(error), cf->unit);
+}
+
+bool csv_file_end(struct csv_file *cf)
+{
+	/* Every row was flushed: errno is that of the write that failed. */
+	int error = errno ?: EIO;
+
+	if (!ferror(cf->f)) {
+		cf->written++;
+		return true;
+	}
+	cf->lost++;
+	give_up(cf, error);
+	return false;
+}
+
+static FILE *open_append(const char *path, bool *empty)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	*empty = !fstat(fd, &st) && st.st_size == 0;
+	f = fdopen(fd, "a+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int csv_file_reopen(struct csv_file *cf)
+{
+	bool empty = false;
+	int err;
+
+	if (!cf->path)
+		return 0;
+	if (cf->f)
+		fclose(cf->f);
+	cf->f = open_append(cf->path, &empty);
+	if (!cf->f) {
+		err = errno;
+		cf->error = err;
+		cf->failed = true;
+		fprintf(stderr, "synscope: %s: cannot reopen '%s': %s: no more %s written to it\n",
+			cf->option, cf->path, strerror(err), cf->unit);
+		return -err;
+	}
+	if (empty) {
+		errno = 0;
+		cf->header(cf->f);
+		if (ferror(cf->f)) {
+			give_up(cf, errno ?: EIO);
+			return -cf->error;
+		}
+	}
+	return 0;
+}
+
+void csv_file_close(struct csv_file *cf)
+{
+	if (cf->f && fclose(cf->f)) {
+		cf->failed = true;
+		cf->error = errno;
+		fprintf(stderr, "synscope: %s: closing '%s' failed: %s\n", cf->option, cf->path,
+			strerror(errno));
+	}
+	cf->f = NULL;
+}
+
+void csv_file_status(const struct csv_file *cf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s '%s': %s; %llu %s written, %llu not written", cf->option, cf->path,
+		 cf->error ? strerror(cf->error) : "ok", (unsigned long long)cf->written, cf->unit,
+		 (unsigned long long)cf->lost);
 }
 
 /* Rows are written by one thread: the stdio calls skip their locks. */
