@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "probe.h"
 #include "run.h"
+#include "signals.h"
 
 static bool verbose;
 
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
 	struct kernel_support ks;
 	struct config cfg;
 
+	/* From the start: a signal during start-up stops it cleanly too. */
+	signals_install();
 	/* What the user asked for; exits 2 on invalid input. */
 	cli_parse(argc, argv, &cfg);
 	verbose = cfg.verbose;
