@@ -21,7 +21,8 @@ void signals_install(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	/* No SA_RESTART: a signal interrupts the loop's poll() at once. */
+	/* Writes are restarted; poll() never is: a signal still wakes the loop at once. */
+	sa.sa_flags = SA_RESTART;
 	for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		sigaction(handled[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
