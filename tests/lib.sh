@@ -89,3 +89,50 @@ finish() {
 	fi
 	exit 0
 }
+
+# expect_whole_rows NAME FILE FIELDS: every line of FILE ends with CRLF and has FIELDS fields.
+expect_whole_rows() {
+	expect_eq "$1: every row whole ($3 fields, CRLF)" \
+		"$(tr -d '\r' <"$2" | awk -F, -v n="$3" 'NF != n' | wc -l),$(grep -vc $'\r$' "$2")" "0,0"
+}
+
+# burst_then SIGNAL PID CONNBURST-ARGS...: connects from the client in the
+# background ($BURST), and SIGNAL to PID a second later.
+burst_then() {
+	local sig=$1 pid=$2
+	shift 2
+	in_client "$CONNBURST" -q "$@" >/dev/null 2>&1 &
+	BURST=$!
+	BACKGROUND+=("$BURST")
+	sleep 1
+	kill -"$sig" "$pid"
+}
+
+# --- BPF objects ------------------------------------------------------------
+
+# bpf_ids PID: the programs, maps and links PID holds, one "prog|map|link ID" a line.
+bpf_ids() {
+	{ grep -hE '^(prog|map|link)_id:' /proc/"$1"/fdinfo/* 2>/dev/null || true; } |
+		sed -E 's/^([a-z]+)_id:[[:space:]]*/\1 /' | sort -u
+}
+
+# bpf_left IDS: those of IDS (bpf_ids lines) the kernel still has after up
+# to 10 s (freeing waits for an RCU grace period); empty when none.
+bpf_left() {
+	local i left kind id
+	for ((i = 0; i < 100; i++)); do
+		left=$(while read -r kind id; do
+			[ -n "$id" ] && bpftool "$kind" show id "$id" >/dev/null 2>&1 && echo "$kind $id"
+		done <<<"$1")
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "$left"
+}
+
+# synscope_progs: the IDs of loaded programs that carry one of synscope's names.
+synscope_progs() {
+	bpftool prog show 2>/dev/null |
+		sed -nE 's/^([0-9]+): .* name (btf_inet_sock_set_state|btf_tcp_retransmit_skb|btf_tcp_destroy_sock|cgroup_connect[46]|cgroup_getsockopt|tp_sys_exit_connect|dns_egress|dns_ingress|dns_socket_filter|fentry_tcp_v[46]_connect|fexit_tcp_v[46]_connect|kprobe_tcp_v[46]_connect|kretprobe_tcp_v[46]_connect)(_takeover)? .*/\1/p' |
+		sort -n
+}

@@ -2,8 +2,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "clock.h"
 #include "columns.h"
 #include "csv.h"
@@ -17,7 +22,8 @@ struct row {
 
 FILE *csv_open(const char *path, const char *option)
 {
-	FILE *f = fopen(path, "w");
+	/* Read and write: a file given up is read back to cut its partial row. */
+	FILE *f = fopen(path, "w+e");
 
 	/* Rows are flushed once per batch: a batch fits, in a few writes. */
 	if (f)
@@ -26,6 +32,255 @@ FILE *csv_open(const char *path, const char *option)
 		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", option, path,
 			strerror(errno));
 	return f;
+}
+
+/* A buffer of known size: a row's end is found from what stdio holds, without a syscall. */
+#define BUF_SIZE (1 << 16)
+
+static int use_buffer(struct csv_file *cf)
+{
+	if (!cf->buf)
+		cf->buf = malloc(BUF_SIZE);
+	if (!cf->buf || setvbuf(cf->f, cf->buf, _IOFBF, BUF_SIZE))
+		return -ENOMEM;
+	return 0;
+}
+
+/* After the header: the file's end, where the batch's writes start. */
+static void batch_start(struct csv_file *cf)
+{
+	cf->end = ftello(cf->f);
+	cf->buffered = 0;
+	cf->pending = 0;
+}
+
+int csv_file_open(struct csv_file *cf)
+{
+	cf->f = csv_open(cf->path, cf->option);
+	if (!cf->f)
+		return -errno;
+	if (use_buffer(cf)) {
+		fprintf(stderr, "synscope: %s: '%s': out of memory\n", cf->option, cf->path);
+		fclose(cf->f);
+		cf->f = NULL;
+		return -ENOMEM;
+	}
+	cf->header(cf->f);
+	if (ferror(cf->f)) {
+		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", cf->option, cf->path,
+			strerror(errno ?: EIO));
+		fclose(cf->f);
+		cf->f = NULL;
+		return -(errno ?: EIO);
+	}
+	batch_start(cf);
+	return 0;
+}
+
+FILE *csv_file_begin(struct csv_file *cf)
+{
+	if (!cf->f && cf->path)
+		cf->lost++;
+	return cf->f;
+}
+
+/* The offset just past the last line end at or before end, 0 if none. */
+static off_t last_line_end(int fd, off_t end)
+{
+	char buf[4096];
+
+	while (end > 0) {
+		off_t start = end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0;
+		ssize_t n = pread(fd, buf, end - start, start);
+
+		if (n <= 0)
+			return 0;
+		while (n > 0)
+			if (buf[--n] == '\n')
+				return start + n + 1;
+		end = start;
+	}
+	return 0;
+}
+
+/*
+ * Drop what stdio still holds and the part of a row the kernel took: only
+ * whole rows stay.  Returns where the file ends now.
+ */
+static off_t cut_to_whole_rows(FILE *f)
+{
+	int fd = fileno(f);
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t whole;
+
+	__fpurge(f);
+	if (end <= 0)
+		return 0;
+	whole = last_line_end(fd, end);
+	if (ftruncate(fd, whole))
+		return end; /* the file keeps its partial row: nothing more to do */
+	return whole;
+}
+
+/* The writes of the batch that end within the file's first kept bytes reached it. */
+static void settle_batch(struct csv_file *cf, off_t kept)
+{
+	size_t i;
+
+	for (i = 0; i < cf->pending; i++) {
+		if (cf->ends[i] <= kept)
+			cf->written++;
+		else
+			cf->lost++;
+	}
+	cf->pending = 0;
+}
+
+static void give_up(struct csv_file *cf, int error)
+{
+	cf->error = error;
+	cf->failed = true;
+	settle_batch(cf, cut_to_whole_rows(cf->f));
+	fclose(cf->f);
+	cf->f = NULL;
+	fprintf(stderr,
+		"synscope: %s: writing '%s' failed: %s: no more %s written to it, tracing goes "
+		"on\n",
+		cf->option, cf->path, strerror(error), cf->unit);
+}
+
+/*
+ * Remember where this write ends: stdio held cf->buffered bytes before it
+ * and holds __fpending() now; less (or as much) means it passed its full
+ * buffer on once, which a write smaller than the buffer can do at most once.
+ * False: no room for it (out of memory).
+ */
+static bool note_end(struct csv_file *cf)
+{
+	size_t now = __fpending(cf->f), room;
+	off_t *ends;
+
+	if (cf->pending == cf->room) {
+		room = cf->room ? 2 * cf->room : 256;
+		ends = realloc(cf->ends, room * sizeof(*ends));
+		if (!ends)
+			return false;
+		cf->ends = ends;
+		cf->room = room;
+	}
+	cf->end += now > cf->buffered ? now - cf->buffered : now + BUF_SIZE - cf->buffered;
+	cf->buffered = now;
+	cf->ends[cf->pending++] = cf->end;
+	return true;
+}
+
+bool csv_file_end(struct csv_file *cf)
+{
+	/* A write stdio passed on when its buffer filled failed: errno is its error. */
+	int error = errno ?: EIO;
+
+	if (ferror(cf->f)) {
+		cf->lost++; /* this write: the stream failed while it was written */
+		give_up(cf, error);
+		return false;
+	}
+	if (!cf->flush_each && note_end(cf))
+		return true;
+	/* Written out now, alone after the batch: it counts once that succeeds. */
+	if (!csv_file_flush(cf)) {
+		cf->lost++;
+		return false;
+	}
+	cf->written++;
+	return true;
+}
+
+bool csv_file_flush(struct csv_file *cf)
+{
+	if (!cf->f)
+		return true;
+	errno = 0;
+	if (fflush(cf->f)) {
+		give_up(cf, errno ?: EIO);
+		return false;
+	}
+	cf->written += cf->pending;
+	cf->pending = 0;
+	cf->buffered = 0;
+	return true;
+}
+
+static FILE *open_append(const char *path, bool *empty)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	*empty = !fstat(fd, &st) && st.st_size == 0;
+	f = fdopen(fd, "a+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int csv_file_reopen(struct csv_file *cf)
+{
+	bool empty = false;
+	int err;
+
+	if (!cf->path)
+		return 0;
+	if (cf->f && csv_file_flush(cf))
+		fclose(cf->f);
+	cf->f = open_append(cf->path, &empty);
+	if (!cf->f) {
+		err = errno;
+		cf->error = err;
+		cf->failed = true;
+		fprintf(stderr, "synscope: %s: cannot reopen '%s': %s: no more %s written to it\n",
+			cf->option, cf->path, strerror(err), cf->unit);
+		return -err;
+	}
+	if (use_buffer(cf)) {
+		give_up(cf, ENOMEM);
+		return -ENOMEM;
+	}
+	if (empty) {
+		errno = 0;
+		cf->header(cf->f);
+		if (ferror(cf->f)) {
+			give_up(cf, errno ?: EIO);
+			return -cf->error;
+		}
+	}
+	batch_start(cf);
+	return 0;
+}
+
+void csv_file_close(struct csv_file *cf)
+{
+	csv_file_flush(cf);
+	free(cf->ends);
+	cf->ends = NULL;
+	cf->pending = cf->room = 0;
+	if (cf->f && fclose(cf->f)) {
+		cf->failed = true;
+		cf->error = errno;
+		fprintf(stderr, "synscope: %s: closing '%s' failed: %s\n", cf->option, cf->path,
+			strerror(errno));
+	}
+	cf->f = NULL;
+	free(cf->buf); /* after fclose: stdio's buffer */
+	cf->buf = NULL;
+}
+
+void csv_file_status(const struct csv_file *cf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s '%s': %s; %llu %s written, %llu not written", cf->option, cf->path,
+		 cf->error ? strerror(cf->error) : "ok", (unsigned long long)cf->written, cf->unit,
+		 (unsigned long long)cf->lost);
 }
 
 /* Rows are written by one thread: the stdio calls skip their locks. */

@@ -280,12 +280,18 @@ int dns_capture_counters(struct dns_capture *d, __u64 *seen, __u64 *lost)
 	return 0;
 }
 
+void dns_capture_detach(struct dns_capture *d)
+{
+	bpf_link__destroy(d->egress);
+	bpf_link__destroy(d->ingress);
+	d->egress = d->ingress = NULL;
+}
+
 void dns_capture_stop(struct dns_capture *d)
 {
 	if (!d->skel)
 		return;
-	bpf_link__destroy(d->egress);
-	bpf_link__destroy(d->ingress);
+	dns_capture_detach(d);
 	ring_buffer__free(d->rb);
 	if (d->packet_fd >= 0)
 		close(d->packet_fd);

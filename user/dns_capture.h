@@ -63,6 +63,12 @@ int dns_capture_read(struct dns_capture *d);
 /* Packets the capture saw and lost, as the kernel counted them. */
 int dns_capture_counters(struct dns_capture *d, __u64 *seen, __u64 *lost);
 
+/*
+ * Stop capturing: the cgroup programs are detached, what was captured stays
+ * readable until dns_capture_stop().
+ */
+void dns_capture_detach(struct dns_capture *d);
+
 /* Detach and free everything; accepts a capture that never started. */
 void dns_capture_stop(struct dns_capture *d);
 

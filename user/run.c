@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <limits.h>
+#include <linux/membarrier.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include "clock.h"
 #include "collector.h"
 #include "csv.h"
@@ -12,6 +16,7 @@
 #include "dns_capture.h"
 #include "metrics_server.h"
 #include "run.h"
+#include "signals.h"
 #include "summary.h"
 #include "text.h"
 #include "tracer.h"
@@ -21,15 +26,18 @@
 /* How often the counters are read and expired entries removed. */
 #define SLOW_PERIOD_MS 250
 
+/* The CSV files, in the order they are opened. */
+enum output_file { OUT_ATTEMPTS, OUT_SUMMARY, OUT_LOOKUPS, OUT__COUNT };
+
 struct session {
 	const struct config *cfg;
 	struct collector *collector;
 	struct tracer tracer;
 	struct dns_capture dns;
 	bool dns_on;
-	FILE *csv;
-	FILE *summary_csv;
-	FILE *dns_csv;
+	struct csv_file files[OUT__COUNT];
+	int stdout_fd;	   /* polled for the reader going away (a pipe, a terminal); -1: not */
+	bool stdout_gone;  /* its reader went away: stop, quietly */
 	__u64 deadline_ns; /* 0: none */
 	__u64 next_tick_ns;
 	__u64 scan_period_ns; /* in-flight scans: a quarter of --stall-ms, 20 to 250 ms */
@@ -42,12 +50,19 @@ struct session {
 	__u64 refreshes;
 };
 
-static volatile sig_atomic_t stop_requested;
-
-static void request_stop(int sig)
+/* The dashboard's header says which file failed; stderr said so already. */
+static void file_failed(struct session *s, const struct csv_file *cf)
 {
-	(void)sig;
-	stop_requested = 1;
+	char text[160];
+
+	snprintf(text, sizeof(text), "%s: %s: not written", cf->option, strerror(cf->error));
+	dashboard_warn(s->dash, text);
+}
+
+static void file_written(struct session *s, struct csv_file *cf)
+{
+	if (!csv_file_end(cf))
+		file_failed(s, cf);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -59,8 +74,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (!s->quiet_text)
 		text_attempt(stdout, &a);
-	if (s->csv)
-		csv_attempt_row(s->csv, &a);
+	if (csv_file_begin(&s->files[OUT_ATTEMPTS])) {
+		csv_attempt_row(s->files[OUT_ATTEMPTS].f, &a);
+		file_written(s, &s->files[OUT_ATTEMPTS]);
+	}
 	return 0;
 }
 
@@ -78,8 +95,10 @@ static void on_lookup(const struct lookup *l, void *ctx)
 
 	if (!s->quiet_text)
 		text_lookup(stdout, l);
-	if (s->dns_csv)
-		csv_lookup_row(s->dns_csv, l);
+	if (csv_file_begin(&s->files[OUT_LOOKUPS])) {
+		csv_lookup_row(s->files[OUT_LOOKUPS].f, l);
+		file_written(s, &s->files[OUT_LOOKUPS]);
+	}
 }
 
 static void on_dns_packet(const struct dns_packet *p, void *ctx)
@@ -91,46 +110,77 @@ static void on_dns_packet(const struct dns_packet *p, void *ctx)
 
 static int outputs_open(struct session *s)
 {
-	if (s->cfg->csv_path) {
-		s->csv = csv_open(s->cfg->csv_path, "--csv");
-		if (!s->csv)
-			return -errno;
-		csv_attempt_header(s->csv);
-	}
-	if (s->cfg->summary_csv_path) {
-		s->summary_csv = csv_open(s->cfg->summary_csv_path, "--summary-csv");
-		if (!s->summary_csv)
-			return -errno;
-		csv_summary_header(s->summary_csv);
-	}
-	if (s->cfg->dns_csv_path) {
-		s->dns_csv = csv_open(s->cfg->dns_csv_path, "--dns-csv");
-		if (!s->dns_csv)
-			return -errno;
-		csv_lookup_header(s->dns_csv);
+	const struct config *cfg = s->cfg;
+	const struct csv_file files[OUT__COUNT] = {
+		[OUT_ATTEMPTS] = { cfg->csv_path, "--csv", "rows", csv_attempt_header },
+		[OUT_SUMMARY] = { cfg->summary_csv_path, "--summary-csv", "snapshots",
+				  csv_summary_header, .flush_each = true },
+		[OUT_LOOKUPS] = { cfg->dns_csv_path, "--dns-csv", "rows", csv_lookup_header },
+	};
+	unsigned int i;
+	int err;
+
+	memcpy(s->files, files, sizeof(files));
+	for (i = 0; i < OUT__COUNT; i++) {
+		if (!s->files[i].path)
+			continue;
+		err = csv_file_open(&s->files[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
+/* SIGHUP: the files again at their paths, between two rows: none is lost or written twice. */
+static void outputs_reopen(struct session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < OUT__COUNT; i++)
+		if (csv_file_reopen(&s->files[i]))
+			file_failed(s, &s->files[i]);
+}
+
 static void outputs_close(struct session *s)
 {
-	if (s->csv)
-		fclose(s->csv);
-	if (s->summary_csv)
-		fclose(s->summary_csv);
-	if (s->dns_csv)
-		fclose(s->dns_csv);
+	unsigned int i;
+
+	for (i = 0; i < OUT__COUNT; i++)
+		csv_file_close(&s->files[i]);
+}
+
+/* A file that failed: said on stderr already; the summary and the exit status say it too. */
+static bool outputs_failed(const struct session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < OUT__COUNT; i++)
+		if (s->files[i].failed)
+			return true;
+	return false;
+}
+
+static void outputs_status_print(FILE *f, const struct session *s)
+{
+	char line[PATH_MAX + 128];
+	unsigned int i;
+
+	for (i = 0; i < OUT__COUNT; i++) {
+		if (!s->files[i].failed)
+			continue;
+		csv_file_status(&s->files[i], line, sizeof(line));
+		fprintf(f, "csv: %s\n", line);
+	}
 }
 
 /* One write per CSV file for the rows of this batch, not one per row. */
 static void csvs_flush(struct session *s)
 {
-	FILE *files[] = { s->csv, s->summary_csv, s->dns_csv };
-	size_t i;
+	unsigned int i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (files[i])
-			fflush(files[i]);
+	for (i = 0; i < OUT__COUNT; i++)
+		if (!csv_file_flush(&s->files[i]))
+			file_failed(s, &s->files[i]);
 }
 
 static int refresh_dns(struct session *s)
@@ -184,15 +234,24 @@ static int refresh(struct session *s, bool now_all)
 	return err;
 }
 
+static void summary_snapshot(struct session *s, __u64 wall_ns)
+{
+	struct csv_file *cf = &s->files[OUT_SUMMARY];
+
+	if (csv_file_begin(cf)) {
+		csv_summary_rows(cf->f, s->collector, wall_ns);
+		file_written(s, cf);
+	}
+}
+
 static void tick(struct session *s, __u64 now)
 {
 	collector_tick(s->collector, now);
-	if (s->summary_csv)
-		csv_summary_rows(s->summary_csv, s->collector, wall_of_mono(now));
+	summary_snapshot(s, wall_of_mono(now));
 	if (s->dash)
 		dashboard_draw(s->dash, s->collector, now);
 	if (s->cfg->iterations && ++s->refreshes >= s->cfg->iterations)
-		stop_requested = 1;
+		signals_request_stop();
 	s->next_tick_ns = now + s->cfg->interval_ms * NSEC_PER_MSEC;
 }
 
@@ -217,21 +276,33 @@ static int wait_and_read(struct session *s)
 		{ .fd = s->dns_on ? dns_capture_fd(&s->dns) : -1, .events = POLLIN },
 		{ .fd = dashboard_fd(s->dash), .events = POLLIN },
 		{ .fd = metrics_server_fd(s->metrics), .events = POLLIN },
+		/* No events asked: POLLERR (a pipe's reader closed it), POLLHUP (hang-up). */
+		{ .fd = s->stdout_fd, .events = 0 },
 	};
 	int timeout = metrics_server_timeout_ms(s->metrics, POLL_MS);
 
 	if (poll(fds, sizeof(fds) / sizeof(fds[0]), timeout) < 0 && errno != EINTR)
 		return -errno;
+	/* stdout's entry, the last */
+	if (fds[sizeof(fds) / sizeof(fds[0]) - 1].revents & (POLLERR | POLLHUP))
+		s->stdout_gone = true;
 	if (s->dash && !dashboard_keys(s->dash))
-		stop_requested = 1;
+		signals_request_stop();
 	return read_all(s);
+}
+
+/* A reader that went away (EPIPE, a terminal hung up) stops the session quietly. */
+static void stdout_flush(struct session *s)
+{
+	if (fflush(stdout) && (errno == EPIPE || errno == EIO))
+		s->stdout_gone = true;
 }
 
 static int loop(struct session *s)
 {
 	int err = 0;
 
-	while (!stop_requested) {
+	while (!signals_stop_requested() && !s->stdout_gone) {
 		__u64 now = mono_now_ns();
 
 		if (s->deadline_ns && now >= s->deadline_ns)
@@ -239,12 +310,14 @@ static int loop(struct session *s)
 		err = wait_and_read(s);
 		if (err)
 			break;
+		if (signals_take_reopen())
+			outputs_reopen(s);
 		err = refresh(s, false);
 		if (err)
 			break;
 		/* One write for the lines of this batch, not one per line. */
 		if (!s->quiet_text)
-			fflush(stdout);
+			stdout_flush(s);
 		/* Scrapes read the tables as they are now: after the events and the scans. */
 		metrics_server_run(s->metrics);
 		now = mono_now_ns();
@@ -255,20 +328,38 @@ static int loop(struct session *s)
 	return err < 0 ? err : 0;
 }
 
+/*
+ * Detach everything, so that nothing more is produced, then wait for the
+ * program runs already started: membarrier's global command waits for an
+ * RCU grace period, and every tracepoint, cgroup and socket program runs
+ * inside an RCU read-side section.  What they sent is then all in the ring
+ * buffers, and the counters are final.
+ */
+static void stop_tracing(struct session *s)
+{
+	tracer_detach(&s->tracer);
+	dns_capture_detach(&s->dns);
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		usleep(10000); /* nohz_full: no global command; runs last microseconds */
+}
+
 /* Read what is left, write the last snapshot and the summary. */
 static int finish(struct session *s)
 {
 	int err = read_all(s);
 
-	if (!err)
+	if (!err && s->tracer.skel)
 		err = refresh(s, true);
 	collector_tick(s->collector, mono_now_ns());
-	if (s->summary_csv)
-		csv_summary_rows(s->summary_csv, s->collector, wall_now_ns());
+	summary_snapshot(s, wall_now_ns());
+	if (s->stdout_gone)
+		return err;
 	summary_print(stdout, s->collector);
 	accounting_print(stdout, collector_accounting(s->collector));
 	if (s->dns_on)
 		dns_accounting_print(stdout, s->collector);
+	outputs_status_print(stdout, s);
+	stdout_flush(s);
 	return err;
 }
 
@@ -339,6 +430,9 @@ static void start_dns(struct session *s)
 		dns_capture_stop(&s->dns);
 		return;
 	}
+	if (method == DNS_METHOD_AUTO && s->dns.method == DNS_METHOD_PACKET)
+		fprintf(stderr, "synscope: warning: no cgroup v2 mounted: DNS is captured with "
+				"AF_PACKET, in this network namespace only\n");
 	s->dns_on = true;
 }
 
@@ -355,20 +449,62 @@ static void print_mode(const struct session *s)
 		fprintf(stderr, "AF_PACKET (no cgroup v2: this network namespace only)\n");
 }
 
-static void signals_install(void)
+static void timers_start(struct session *s)
 {
-	struct sigaction sa;
+	const struct config *cfg = s->cfg;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = request_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	s->next_tick_ns = mono_now_ns() + cfg->interval_ms * NSEC_PER_MSEC;
+	s->scan_period_ns = cfg->stall_ms / 4 * NSEC_PER_MSEC;
+	if (s->scan_period_ns < 20 * NSEC_PER_MSEC)
+		s->scan_period_ns = 20 * NSEC_PER_MSEC;
+	if (s->scan_period_ns > 250 * NSEC_PER_MSEC)
+		s->scan_period_ns = 250 * NSEC_PER_MSEC;
+	if (cfg->duration_ms)
+		s->deadline_ns = mono_now_ns() + cfg->duration_ms * NSEC_PER_MSEC;
+}
+
+/* Standard output, when its reader can go away: a pipe, a socket, a terminal. */
+static int stdout_watch_fd(void)
+{
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st))
+		return -1;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(STDOUT_FILENO))
+		return STDOUT_FILENO;
+	return -1;
+}
+
+/*
+ * Open, configure, load and attach, falling back through the modes; then
+ * DNS and the outputs.  A stop asked for before the tracer is attached
+ * attaches nothing: the session ends with its (empty) summary.
+ */
+static int start(struct session *s, const struct kernel_support *ks)
+{
+	const struct config *cfg = s->cfg;
+	int err;
+
+	if (signals_stop_requested())
+		return 0;
+	err = tracer_start(&s->tracer, cfg, ks, on_event, s);
+	if (err)
+		return err;
+	start_dns(s);
+	print_mode(s);
+	clock_sync();
+	if (cfg->dashboard)
+		s->dash = dashboard_open(cfg, probe_mode_name(s->tracer.mode));
+	s->quiet_text = s->dash != NULL;
+	if (!s->quiet_text)
+		text_header(stdout);
+	timers_start(s);
+	return 0;
 }
 
 int run_session(const struct config *cfg, const struct kernel_support *ks)
 {
-	struct session s = { .cfg = cfg };
+	struct session s = { .cfg = cfg, .stdout_fd = stdout_watch_fd() };
 	int err;
 
 	/* Tables first: the tracer feeds them as soon as it is attached. */
@@ -384,35 +520,19 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 	err = metrics_open(&s);
 	if (err)
 		goto out_close_outputs;
-	signals_install();
-	/* Open, configure, load and attach, falling back through the modes. */
-	err = tracer_start(&s.tracer, cfg, ks, on_event, &s);
+	err = start(&s, ks);
 	if (err)
-		goto out_close_outputs;
-	start_dns(&s);
-	print_mode(&s);
-	clock_sync();
-	if (cfg->dashboard)
-		s.dash = dashboard_open(cfg, probe_mode_name(s.tracer.mode));
-	s.quiet_text = s.dash != NULL;
-	if (!s.quiet_text)
-		text_header(stdout);
-	s.next_tick_ns = mono_now_ns() + cfg->interval_ms * NSEC_PER_MSEC;
-	s.scan_period_ns = cfg->stall_ms / 4 * NSEC_PER_MSEC;
-	if (s.scan_period_ns < 20 * NSEC_PER_MSEC)
-		s.scan_period_ns = 20 * NSEC_PER_MSEC;
-	if (s.scan_period_ns > 250 * NSEC_PER_MSEC)
-		s.scan_period_ns = 250 * NSEC_PER_MSEC;
-	if (cfg->duration_ms)
-		s.deadline_ns = mono_now_ns() + cfg->duration_ms * NSEC_PER_MSEC;
+		goto out_stop;
 	err = loop(&s);
 	/* The terminal back before the summary is printed. */
 	dashboard_close(s.dash);
 	s.dash = NULL;
+	stop_tracing(&s);
 	if (!err)
 		err = finish(&s);
 	if (err)
 		fprintf(stderr, "synscope: reading the tracer failed: %s\n", strerror(-err));
+out_stop:
 	dns_capture_stop(&s.dns);
 	tracer_destroy(&s.tracer);
 out_close_outputs:
@@ -420,5 +540,6 @@ out_close_outputs:
 	outputs_close(&s);
 	collector_destroy(s.collector);
 out:
-	return err ? 1 : 0;
+	/* A CSV file that failed: scripts must notice. */
+	return err || outputs_failed(&s) ? 1 : 0;
 }

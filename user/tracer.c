@@ -77,8 +77,6 @@ static int set_sizes(struct connect_bpf *skel, const struct config *cfg, enum pr
 int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_support *ks,
 		enum probe_mode mode)
 {
-	int err;
-
 	memset(t, 0, sizeof(*t));
 	t->mode = mode;
 	t->connect_errors = mode == PROBE_MODE_TRACEPOINT && cfg->connect_errors;
@@ -87,12 +85,7 @@ int tracer_open(struct tracer *t, const struct config *cfg, const struct kernel_
 		return -errno;
 	set_filters(t->skel, cfg);
 	select_programs(t->skel, mode, ks->ipv6, cfg->connect_errors);
-	err = set_sizes(t->skel, cfg, mode);
-	if (err)
-		return err;
-	if (t->connect_errors)
-		return tracefs_ensure(cfg->verbose);
-	return 0;
+	return set_sizes(t->skel, cfg, mode);
 }
 
 static int fill_dst_filter(struct connect_bpf *skel, const struct config *cfg)
@@ -174,6 +167,11 @@ static int tracer_start_mode(struct tracer *t, const struct config *cfg,
 	int err;
 
 	err = tracer_open(t, cfg, ks, mode);
+	/* libbpf finds sys_exit_connect in tracefs: mounted, or mounted now. */
+	if (!err && t->connect_errors) {
+		step = "mounting tracefs at " TRACEFS_DEFAULT " (for --connect-errors)";
+		err = tracefs_ensure(cfg->verbose);
+	}
 	if (!err) {
 		step = "load";
 		err = tracer_load(t, cfg);
@@ -215,7 +213,7 @@ int tracer_fd(const struct tracer *t)
 int tracer_read(struct tracer *t)
 {
 	/* Also the records committed without a wake-up. */
-	return ring_buffer__consume(t->rb);
+	return t->rb ? ring_buffer__consume(t->rb) : 0;
 }
 
 int tracer_counters(struct tracer *t, __u64 *counters)
@@ -344,12 +342,19 @@ int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns)
 	return err < 0 ? err : 0;
 }
 
-void tracer_destroy(struct tracer *t)
+void tracer_detach(struct tracer *t)
 {
 	bpf_link__destroy(t->getsockopt);
 	bpf_link__destroy(t->connect4);
 	bpf_link__destroy(t->connect6);
 	t->getsockopt = t->connect4 = t->connect6 = NULL;
+	if (t->skel)
+		connect_bpf__detach(t->skel);
+}
+
+void tracer_destroy(struct tracer *t)
+{
+	tracer_detach(t);
 	ring_buffer__free(t->rb);
 	connect_bpf__destroy(t->skel);
 	t->rb = NULL;

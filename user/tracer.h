@@ -50,6 +50,12 @@ __u64 tracer_unhandled(struct tracer *t, const __u64 *counters);
 /* Remove connect() calls older than ttl_ns that never returned. */
 int tracer_expire_calls(struct tracer *t, struct collector *c, __u64 ttl_ns);
 
+/*
+ * Detach every program, so that nothing more is produced; the ring buffer
+ * and the counters stay readable until tracer_destroy().
+ */
+void tracer_detach(struct tracer *t);
+
 /* Detach and free everything; accepts a tracer that never started. */
 void tracer_destroy(struct tracer *t);
 

@@ -128,7 +128,7 @@ static void header_dns_events(const struct view *v, int y)
 	     (unsigned long long)accounting_expired(a));
 }
 
-static void status_line(const struct view *v, int y)
+static void status_line(const struct view *v, const char *warning, int y)
 {
 	int x;
 
@@ -136,7 +136,9 @@ static void status_line(const struct view *v, int y)
 	x = putf(y, x, 0, " %zu of %zu  sort: %s, %s first", v->n_rows, v->snap.n_rows,
 		 view_sort_name(v), view_sort_lowest_first(v) ? "lowest" : "highest");
 	if (v->filter[0])
-		putf(y, x, A_BOLD, "  filter: %s", v->filter);
+		x = putf(y, x, A_BOLD, "  filter: %s", v->filter);
+	if (warning[0])
+		putf(y, x + 2, A_BOLD | term_attr(TERM_FAIL), "%s", warning);
 }
 
 static int header_draw(const struct view *v, const struct dash_info *info)
@@ -144,7 +146,7 @@ static int header_draw(const struct view *v, const struct dash_info *info)
 	header_identity(v, info, 0);
 	header_totals(v, 1);
 	header_dns_events(v, 4);
-	status_line(v, 6);
+	status_line(v, info->warning, 6);
 	return HEADER_LINES;
 }
 

@@ -101,6 +101,12 @@ struct dashboard *dashboard_open(const struct config *cfg, const char *mode)
 	return db;
 }
 
+void dashboard_warn(struct dashboard *db, const char *text)
+{
+	if (db)
+		snprintf(db->info.warning, sizeof(db->info.warning), "%s", text);
+}
+
 void dashboard_close(struct dashboard *db)
 {
 	if (!db)

@@ -31,6 +31,9 @@ int dashboard_fd(const struct dashboard *db);
 /* Handle the keys pressed so far and redraw if any; false when the user quits. */
 bool dashboard_keys(struct dashboard *db);
 
+/* A warning for the header (a CSV file that failed), shown from the next draw on. */
+void dashboard_warn(struct dashboard *db, const char *text);
+
 /* Once per interval: take a new snapshot of c (unless paused) and draw it. */
 void dashboard_draw(struct dashboard *db, const struct collector *c, __u64 now_ns);
 
