@@ -285,6 +285,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct config *cfg = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		/* getopt's own line says what is wrong; not argp's "Try --help" after it. */
+		state->err_stream = NULL;
+		break;
+	case ARGP_KEY_ERROR:
+		exit(EXIT_USAGE);
 	case 'p':
 		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id");
 		break;
@@ -395,6 +401,9 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
 	cfg->metrics_max_destinations = METRICS_DEFAULT_MAX_DESTINATIONS;
 	argp_err_exit_status = EXIT_USAGE;
+	/* getopt starts its messages with argv[0]: "synscope: ", as ours do, however it was run. */
+	if (argc > 0)
+		argv[0] = (char *)"synscope";
 	argp_parse(&argp, argc, argv, 0, NULL, cfg);
 	if (cfg->iterations && !cfg->dashboard) {
 		fprintf(stderr, "synscope: --iterations needs --dashboard\n");
