@@ -116,40 +116,53 @@ static void usage_error(const char *option, const char *arg, const char *expecte
 	exit(EXIT_USAGE);
 }
 
+/* Only digits, at least one: no sign, space, hex or exponent, which strto*() let through. */
+static bool is_digits(const char *s)
+{
+	return *s && s[strspn(s, "0123456789")] == '\0';
+}
+
 static __u64 parse_u64(const char *option, const char *arg, __u64 min, __u64 max,
 		       const char *expected)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	if (!*arg || *arg == '-' || *arg == '+')
+	if (!is_digits(arg))
 		usage_error(option, arg, expected);
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
+	errno = 0;
+	v = strtoull(arg, NULL, 10);
+	if (errno || v < min || v > max)
 		usage_error(option, arg, expected);
 	return v;
 }
 
-/* "1", "0.25", "2.5": a positive number of seconds, in milliseconds. */
+/* Digits with at most one point among them: "1", "0.25", ".5", "5.". */
+static bool is_decimal(const char *s)
+{
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+
+	if (s[whole] == '.')
+		frac = strspn(s + whole + 1, "0123456789");
+	return (whole || frac) && s[whole + (s[whole] == '.') + frac] == '\0';
+}
+
+/* "1", "0.25", "2.5": a number of seconds, min_ms to 10^9 s, in milliseconds. */
 static __u64 parse_seconds_ms(const char *option, const char *arg, __u64 min_ms)
 {
-	const char *expected = "a number of seconds such as 1 or 0.5";
-	double v;
-	char *end;
+	char expected[64];
+	double v = is_decimal(arg) ? strtod(arg, NULL) : -1;
 
-	errno = 0;
-	if (!*arg || *arg == '-' || *arg == '+')
+	if (v * 1000 < min_ms || v > 1e9) {
+		snprintf(expected, sizeof(expected),
+			 "seconds from %g to 1000000000, such as 1 or 0.5", min_ms / 1000.0);
 		usage_error(option, arg, expected);
-	v = strtod(arg, &end);
-	if (errno || *end || v != v || v * 1000 < min_ms || v > 1e9)
-		usage_error(option, arg, expected);
+	}
 	return (__u64)(v * 1000 + 0.5);
 }
 
 int cidr_parse(const char *text, struct cidr *out)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	unsigned long prefix;
 	int max;
 
@@ -170,9 +183,11 @@ int cidr_parse(const char *text, struct cidr *out)
 	out->prefix_len = max;
 	if (!slash)
 		return 0;
+	if (!is_digits(slash))
+		return -EINVAL;
 	errno = 0;
-	prefix = strtoul(slash, &end, 10);
-	if (!*slash || *end || errno || prefix > (unsigned long)max || *slash == '-')
+	prefix = strtoul(slash, NULL, 10);
+	if (errno || prefix > (unsigned long)max)
 		return -EINVAL;
 	out->prefix_len = prefix;
 	return 0;
@@ -292,7 +307,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ERROR:
 		exit(EXIT_USAGE);
 	case 'p':
-		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id");
+		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id from 1 to 2147483647");
 		break;
 	case 'c':
 		parse_comm(cfg, arg);
@@ -316,8 +331,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->interval_ms = parse_seconds_ms("--interval", arg, 10);
 		break;
 	case OPT_STALL_MS:
-		cfg->stall_ms =
-			parse_u64("--stall-ms", arg, 1, 86400000, "milliseconds, 1 or more");
+		cfg->stall_ms = parse_u64("--stall-ms", arg, 1, 86400000,
+					  "milliseconds from 1 to 86400000");
 		break;
 	case OPT_INFLIGHT_TTL:
 		cfg->inflight_ttl_ms = parse_seconds_ms("--inflight-ttl", arg, 1000);
