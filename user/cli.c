@@ -267,11 +267,20 @@ static void parse_dst(struct config *cfg, const char *arg)
 	cfg->n_dst++;
 }
 
+/* A value that starts with '-' is the next option, taken for a forgotten value. */
 static void parse_comm(struct config *cfg, const char *arg)
 {
-	if (!*arg || strlen(arg) >= COMM_LEN)
-		usage_error("--comm", arg, "a command name of 1 to 15 characters");
+	if (!*arg || *arg == '-' || strlen(arg) >= COMM_LEN)
+		usage_error("--comm", arg,
+			    "a command name of 1 to 15 characters, not starting with -");
 	strcpy(cfg->comm, arg);
+}
+
+static const char *parse_path(const char *option, const char *arg)
+{
+	if (!*arg || *arg == '-')
+		usage_error(option, arg, "a file name (./-x for one that starts with -)");
+	return arg;
 }
 
 static unsigned int parse_dns_capture(const char *arg)
@@ -338,13 +347,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->inflight_ttl_ms = parse_seconds_ms("--inflight-ttl", arg, 1000);
 		break;
 	case OPT_CSV:
-		cfg->csv_path = arg;
+		cfg->csv_path = parse_path("--csv", arg);
 		break;
 	case OPT_SUMMARY_CSV:
-		cfg->summary_csv_path = arg;
+		cfg->summary_csv_path = parse_path("--summary-csv", arg);
 		break;
 	case OPT_DNS_CSV:
-		cfg->dns_csv_path = arg;
+		cfg->dns_csv_path = parse_path("--dns-csv", arg);
 		break;
 	case OPT_NO_DNS:
 		cfg->no_dns = true;
