@@ -49,6 +49,7 @@ enum {
 	OPT_CONNECT_ERRORS,
 	OPT_METRICS,
 	OPT_METRICS_MAX_DESTINATIONS,
+	OPT__END,
 };
 
 static const struct argp_option options[] = {
@@ -109,6 +110,26 @@ static const struct argp_option options[] = {
 	  4 },
 	{},
 };
+
+/* While parsing: the config, and how many times each option was given. */
+struct parse_state {
+	struct config *cfg;
+	unsigned char given[OPT__END];
+};
+
+/* "--dport" for OPT_DPORT, "--pid" for 'p'. */
+static const char *option_name(int key)
+{
+	static char name[40];
+	const struct argp_option *o;
+
+	for (o = options; o->name || o->doc; o++)
+		if (o->key == key && o->name) {
+			snprintf(name, sizeof(name), "--%s", o->name);
+			return name;
+		}
+	return "?";
+}
 
 static void usage_error(const char *option, const char *arg, const char *expected)
 {
@@ -304,10 +325,28 @@ static __u32 parse_ringbuf_mb(const char *arg)
 	return mb;
 }
 
+/*
+ * An option given twice is an error rather than "the last wins": a second
+ * --dport or --pid could be meant as "either" and would silently trace less.
+ * Only --dst takes several values.
+ */
+static void given_once(struct parse_state *ps, int key)
+{
+	if (key <= 0 || key >= OPT__END)
+		return;
+	if (ps->given[key]++ && key != OPT_DST) {
+		fprintf(stderr, "synscope: %s given twice (only --dst repeats)\n",
+			option_name(key));
+		exit(EXIT_USAGE);
+	}
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct config *cfg = state->input;
+	struct parse_state *ps = state->input;
+	struct config *cfg = ps->cfg;
 
+	given_once(ps, key);
 	switch (key) {
 	case ARGP_KEY_INIT:
 		/* getopt's own line says what is wrong; not argp's "Try --help" after it. */
@@ -414,6 +453,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 void cli_parse(int argc, char **argv, struct config *cfg)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct parse_state ps = { .cfg = cfg };
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = 1000;
@@ -428,7 +468,7 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	/* getopt starts its messages with argv[0]: "synscope: ", as ours do, however it was run. */
 	if (argc > 0)
 		argv[0] = (char *)"synscope";
-	argp_parse(&argp, argc, argv, 0, NULL, cfg);
+	argp_parse(&argp, argc, argv, 0, NULL, &ps);
 	if (cfg->iterations && !cfg->dashboard) {
 		fprintf(stderr, "synscope: --iterations needs --dashboard\n");
 		exit(EXIT_USAGE);
