@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,24 +118,34 @@ struct parse_state {
 	unsigned char given[OPT__END];
 };
 
-/* "--dport" for OPT_DPORT, "--pid" for 'p'. */
+/* "dport" for OPT_DPORT, "pid" for 'p'. */
 static const char *option_name(int key)
 {
-	static char name[40];
 	const struct argp_option *o;
 
 	for (o = options; o->name || o->doc; o++)
-		if (o->key == key && o->name) {
-			snprintf(name, sizeof(name), "--%s", o->name);
-			return name;
-		}
+		if (o->key == key && o->name)
+			return o->name;
 	return "?";
+}
+
+/* Bad input: one line that names the option, exit 2. */
+static void usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("synscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
 }
 
 static void usage_error(const char *option, const char *arg, const char *expected)
 {
-	fprintf(stderr, "synscope: invalid %s '%s': expected %s\n", option, arg, expected);
-	exit(EXIT_USAGE);
+	usage("invalid %s '%s': expected %s", option, arg, expected);
 }
 
 /* Only digits, at least one: no sign, space, hex or exponent, which strto*() let through. */
@@ -266,22 +277,10 @@ static enum probe_mode parse_probe_mode(const char *arg)
 	return PROBE_MODE_AUTO;
 }
 
-static void parse_family(struct config *cfg, __u8 family)
-{
-	if (cfg->family && cfg->family != family) {
-		fprintf(stderr, "synscope: -4 and -6 exclude each other\n");
-		exit(EXIT_USAGE);
-	}
-	cfg->family = family;
-}
-
 static void parse_dst(struct config *cfg, const char *arg)
 {
-	if (cfg->n_dst == MAX_DST_FILTERS) {
-		fprintf(stderr, "synscope: too many --dst networks (at most %d)\n",
-			MAX_DST_FILTERS);
-		exit(EXIT_USAGE);
-	}
+	if (cfg->n_dst == MAX_DST_FILTERS)
+		usage("too many --dst networks (at most %d)", MAX_DST_FILTERS);
 	if (cidr_parse(arg, &cfg->dst[cfg->n_dst]))
 		usage_error("--dst", arg,
 			    "an address or network such as 198.18.0.0/15 or fd00::/8");
@@ -334,11 +333,8 @@ static void given_once(struct parse_state *ps, int key)
 {
 	if (key <= 0 || key >= OPT__END)
 		return;
-	if (ps->given[key]++ && key != OPT_DST) {
-		fprintf(stderr, "synscope: %s given twice (only --dst repeats)\n",
-			option_name(key));
-		exit(EXIT_USAGE);
-	}
+	if (ps->given[key]++ && key != OPT_DST)
+		usage("--%s given twice (only --dst repeats)", option_name(key));
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -367,10 +363,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		parse_dst(cfg, arg);
 		break;
 	case '4':
-		parse_family(cfg, AF_INET);
+		cfg->family = AF_INET;
 		break;
 	case '6':
-		parse_family(cfg, AF_INET6);
+		cfg->family = AF_INET6;
 		break;
 	case 'd':
 		cfg->duration_ms = parse_seconds_ms("--duration", arg, 1);
@@ -442,12 +438,100 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->connect_errors = true;
 		break;
 	case ARGP_KEY_ARG:
-		fprintf(stderr, "synscope: unexpected argument '%s'\n", arg);
-		exit(EXIT_USAGE);
+		usage("unexpected argument '%s'", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* Options that contradict each other: the first needs the other, or excludes it. */
+static const struct {
+	int option, other;
+	bool needs;
+} combinations[] = {
+	{ '4', '6', false },
+	{ 'n', OPT_DASHBOARD, true },
+	{ OPT_DNS_CSV, OPT_NO_DNS, false },
+	{ OPT_DNS_TIMEOUT, OPT_NO_DNS, false },
+	{ OPT_DNS_CAPTURE, OPT_NO_DNS, false },
+};
+
+/* --check only reads the kernel: the options it takes. */
+static void check_check(const struct parse_state *ps)
+{
+	static const bool takes[OPT__END] = {
+		[OPT_CHECK] = true, [OPT_PROBE_MODE] = true, ['v'] = true
+	};
+	unsigned int key;
+
+	if (!ps->given[OPT_CHECK])
+		return;
+	for (key = 1; key < OPT__END; key++)
+		if (ps->given[key] && !takes[key])
+			usage("--check only reads the kernel: it takes --probe-mode and --verbose, "
+			      "not --%s",
+			      option_name(key));
+}
+
+/* -4 or -6 and no --dst network of that family: nothing could be traced. */
+static void check_family(const struct config *cfg)
+{
+	unsigned int i;
+
+	if (!cfg->family || !cfg->n_dst)
+		return;
+	for (i = 0; i < cfg->n_dst; i++)
+		if (cfg->dst[i].family == cfg->family)
+			return;
+	usage("--%s and no --dst network of that family: nothing to trace",
+	      option_name(cfg->family == AF_INET ? '4' : '6'));
+}
+
+/* Two outputs in one file would interleave their rows. */
+static void check_files(const struct config *cfg)
+{
+	const struct {
+		const char *option, *path;
+	} files[] = {
+		{ "--csv", cfg->csv_path },
+		{ "--summary-csv", cfg->summary_csv_path },
+		{ "--dns-csv", cfg->dns_csv_path },
+	};
+	unsigned int i, j, n = sizeof(files) / sizeof(files[0]);
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (files[i].path && files[j].path && !strcmp(files[i].path, files[j].path))
+				usage("%s and %s name the same file '%s'", files[i].option,
+				      files[j].option, files[i].path);
+}
+
+static void check_combinations(const struct parse_state *ps)
+{
+	const struct config *cfg = ps->cfg;
+	unsigned int i;
+
+	check_check(ps);
+	for (i = 0; i < sizeof(combinations) / sizeof(combinations[0]); i++) {
+		bool option = ps->given[combinations[i].option];
+		bool other = ps->given[combinations[i].other];
+
+		if (option && combinations[i].needs && !other)
+			usage("--%s needs --%s", option_name(combinations[i].option),
+			      option_name(combinations[i].other));
+		if (option && !combinations[i].needs && other)
+			usage("--%s and --%s exclude each other",
+			      option_name(combinations[i].option),
+			      option_name(combinations[i].other));
+	}
+	check_family(cfg);
+	check_files(cfg);
+	/* An attempt leaves the stall list when it expires. */
+	if (cfg->stall_ms > cfg->inflight_ttl_ms)
+		usage("--stall-ms %llu is past --inflight-ttl (%llu ms): attempts would "
+		      "expire before they stall",
+		      (unsigned long long)cfg->stall_ms, (unsigned long long)cfg->inflight_ttl_ms);
 }
 
 void cli_parse(int argc, char **argv, struct config *cfg)
@@ -469,8 +553,5 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	if (argc > 0)
 		argv[0] = (char *)"synscope";
 	argp_parse(&argp, argc, argv, 0, NULL, &ps);
-	if (cfg->iterations && !cfg->dashboard) {
-		fprintf(stderr, "synscope: --iterations needs --dashboard\n");
-		exit(EXIT_USAGE);
-	}
+	check_combinations(&ps);
 }
