@@ -59,6 +59,8 @@ LIB_OBJS  := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(OUTPUT)/user/main.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+# Against the built ./synscope, as an unprivileged user: options, the man page, make install.
+UNIT_SCRIPTS := $(wildcard tests/unit/test_*.sh)
 # What several unit tests build on: DNS packets, the fixed scenario.
 UNIT_SUPPORT := $(patsubst tests/unit/support/%.c,$(OUTPUT)/tests/support/%.o, \
 	$(wildcard tests/unit/support/*.c))
@@ -174,8 +176,8 @@ run:
 	$(Q)$(MAKE) --no-print-directory all
 	./synscope $(ARGS)
 
-unit: $(UNIT_BINS)
-	$(Q)tests/run-unit.sh $(UNIT_BINS)
+unit: $(UNIT_BINS) synscope
+	$(Q)tests/run-unit.sh $(UNIT_BINS) $(UNIT_SCRIPTS)
 
 e2e: all
 	$(Q)tests/run-e2e.sh
