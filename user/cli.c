@@ -23,10 +23,10 @@ static const char doc[] =
 	"\n"
 	"EXAMPLES:\n"
 	"  synscope                         stream every attempt until Ctrl-C\n"
-	"  synscope --check                 what this kernel supports, which mode would be used\n"
+	"  synscope --check                 what the kernel supports; the mode it picks\n"
 	"  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
 	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
-	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
+	"  synscope -c curl --stall-ms 300  only curl; report stalls past 300 ms\n"
 	"  synscope --dashboard             live full-screen view; q quits\n"
 	"  synscope --metrics :9464         Prometheus metrics on port 9464, /metrics\n";
 
