@@ -11,6 +11,7 @@
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
 # make format     format the tree with .clang-format
+# make install    install synscope and its man page (PREFIX=/usr/local, DESTDIR); make uninstall
 # make V=1        show the commands
 
 OUTPUT    := build
@@ -67,13 +68,17 @@ UNIT_SUPPORT := $(patsubst tests/unit/support/%.c,$(OUTPUT)/tests/support/%.o, \
 TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(wildcard tools/*.c))
 STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
 
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
 .PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
-	check-format clean
+	check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -214,6 +219,16 @@ format:
 check-format:
 	$(call msg,FORMAT,check)
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+install: synscope
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/synscope)
+	$(Q)install -D -m 0755 synscope $(DESTDIR)$(SBINDIR)/synscope
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/synscope.8)
+	$(Q)install -D -m 0644 doc/synscope.8 $(DESTDIR)$(MANDIR)/man8/synscope.8
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8)
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8
 
 clean:
 	$(Q)rm -rf $(OUTPUT) build-tsan synscope
