@@ -62,6 +62,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 # Against the built ./synscope, as an unprivileged user: options, the man page, make install.
 UNIT_SCRIPTS := $(wildcard tests/unit/test_*.sh)
+# What the man page must describe, as the code has it (for test_manpage.sh).
+MANPAGE_NAMES := $(OUTPUT)/tests/manpage_names
 # What several unit tests build on: DNS packets, the fixed scenario.
 UNIT_SUPPORT := $(patsubst tests/unit/support/%.c,$(OUTPUT)/tests/support/%.o, \
 	$(wildcard tests/unit/support/*.c))
@@ -181,7 +183,7 @@ run:
 	$(Q)$(MAKE) --no-print-directory all
 	./synscope $(ARGS)
 
-unit: $(UNIT_BINS) synscope
+unit: $(UNIT_BINS) $(MANPAGE_NAMES) synscope
 	$(Q)tests/run-unit.sh $(UNIT_BINS) $(UNIT_SCRIPTS)
 
 e2e: all
