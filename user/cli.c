@@ -452,6 +452,7 @@ static const struct {
 } combinations[] = {
 	{ '4', '6', false },
 	{ 'n', OPT_DASHBOARD, true },
+	{ OPT_METRICS_MAX_DESTINATIONS, OPT_METRICS, true },
 	{ OPT_DNS_CSV, OPT_NO_DNS, false },
 	{ OPT_DNS_TIMEOUT, OPT_NO_DNS, false },
 	{ OPT_DNS_CAPTURE, OPT_NO_DNS, false },
