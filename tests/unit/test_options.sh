@@ -49,6 +49,8 @@ TABLE='
 --max-inflight    | number  | 16 16777216                      | 0 15 16777217             |      |
 --max-open        | number  | 16 16777216                      | 0 15 16777217             |      |
 --ringbuf-mb      | number  | 1 2 1024                         | 0 3 1023 2048             |      |
+--metrics         | listen  | :9464 127.0.0.1:9464 [::1]:9464 :1 :65535 | :0 :65536 9464 1.2.3:9464 [::1:9464 ::1:9464 [198.18.0.1]:9464 | |
+--metrics-max-destinations | number | 1 500 1000000     | 0 1000001                 | --metrics :9464 |
 --connect-errors  | flag    |                                  |                           |      |
 --help            | builtin |                                  |                           |      |
 --usage           | builtin |                                  |                           |      |
@@ -67,6 +69,7 @@ bad_values() {
 		198.18.0.0/-1 198.18.0.0/ 198.18.0.0/99999999999999999999 198.18.0.0/15x) ;;
 	choice) BAD=("" x "${GOOD[0]^^}" "${GOOD[0]:0:3}" " ${GOOD[0]}" "${GOOD[0]} ") ;;
 	file) BAD=("" - --verbose) ;;
+	listen) BAD=("" x : " :9464" ":9464 " :+80 :-1 :0x10 :99999999999999999999 "127.0.0.1 :9464") ;;
 	*) BAD=() ;;
 	esac
 }
@@ -77,6 +80,7 @@ CONFLICTS='
 --ipv4          | --ipv6 --ipv4
 --iterations    | -n 5
 --iterations    | --iterations 5 --csv a.csv
+--metrics-max-destinations | --metrics-max-destinations 10
 --dns-csv       | --no-dns --dns-csv d.csv
 --dns-timeout   | --dns-timeout 3 --no-dns
 --dns-capture   | --no-dns --dns-capture cgroup
@@ -99,6 +103,7 @@ ACCEPTED='
 --stall-ms 300000
 --connect-errors --probe-mode fentry
 --no-dns --csv a.csv
+--metrics :9464 --metrics-max-destinations 10 --dashboard
 -4 -p 1 -c curl --dport 443 -d 1 -i 0.5
 '
 
