@@ -11,6 +11,7 @@
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
 # make format     format the tree with .clang-format
+# make install    install synscope and its man page (PREFIX=/usr/local, DESTDIR); make uninstall
 # make V=1        show the commands
 
 OUTPUT    := build
@@ -59,11 +60,19 @@ LIB_OBJS  := $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 MAIN_OBJ  := $(OUTPUT)/user/main.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+# Against the built ./synscope, as an unprivileged user: options, the man page, make install.
+UNIT_SCRIPTS := $(wildcard tests/unit/test_*.sh)
+# What the man page must describe, as the code has it (for test_manpage.sh).
+MANPAGE_NAMES := $(OUTPUT)/tests/manpage_names
 # What several unit tests build on: DNS packets, the fixed scenario.
 UNIT_SUPPORT := $(patsubst tests/unit/support/%.c,$(OUTPUT)/tests/support/%.o, \
 	$(wildcard tests/unit/support/*.c))
 TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(wildcard tools/*.c))
 STATIC_TOOLS := $(addsuffix -static,$(TOOLS))
+
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
 
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -71,7 +80,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
 .PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
-	check-format clean
+	check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -174,8 +183,8 @@ run:
 	$(Q)$(MAKE) --no-print-directory all
 	./synscope $(ARGS)
 
-unit: $(UNIT_BINS)
-	$(Q)tests/run-unit.sh $(UNIT_BINS)
+unit: $(UNIT_BINS) $(MANPAGE_NAMES) synscope
+	$(Q)tests/run-unit.sh $(UNIT_BINS) $(UNIT_SCRIPTS)
 
 e2e: all
 	$(Q)tests/run-e2e.sh
@@ -213,6 +222,16 @@ format:
 check-format:
 	$(call msg,FORMAT,check)
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+install: synscope
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/synscope)
+	$(Q)install -D -m 0755 synscope $(DESTDIR)$(SBINDIR)/synscope
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man8/synscope.8)
+	$(Q)install -D -m 0644 doc/synscope.8 $(DESTDIR)$(MANDIR)/man8/synscope.8
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8)
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8
 
 clean:
 	$(Q)rm -rf $(OUTPUT) build-tsan synscope

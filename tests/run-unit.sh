@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Run the unit test binaries given as arguments; fail if any failed.
+# Run the unit tests given as arguments (binaries and scripts); fail if any failed.
 set -uo pipefail
 failed=0
 for t in "$@"; do

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,10 @@ static const char doc[] =
 	"\n"
 	"EXAMPLES:\n"
 	"  synscope                         stream every attempt until Ctrl-C\n"
-	"  synscope --check                 what this kernel supports, which mode would be used\n"
+	"  synscope --check                 what the kernel supports; the mode it picks\n"
 	"  synscope -d 60 --csv a.csv       60 seconds, one CSV row per attempt\n"
 	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
-	"  synscope -c curl --stall-ms 300  only curl, report connects pending over 300 ms\n"
+	"  synscope -c curl --stall-ms 300  only curl; report stalls past 300 ms\n"
 	"  synscope --dashboard             live full-screen view; q quits\n"
 	"  synscope --metrics :9464         Prometheus metrics on port 9464, /metrics\n";
 
@@ -49,6 +50,7 @@ enum {
 	OPT_CONNECT_ERRORS,
 	OPT_METRICS,
 	OPT_METRICS_MAX_DESTINATIONS,
+	OPT__END,
 };
 
 static const struct argp_option options[] = {
@@ -110,46 +112,89 @@ static const struct argp_option options[] = {
 	{},
 };
 
+/* While parsing: the config, and how many times each option was given. */
+struct parse_state {
+	struct config *cfg;
+	unsigned char given[OPT__END];
+};
+
+/* "dport" for OPT_DPORT, "pid" for 'p'. */
+static const char *option_name(int key)
+{
+	const struct argp_option *o;
+
+	for (o = options; o->name || o->doc; o++)
+		if (o->key == key && o->name)
+			return o->name;
+	return "?";
+}
+
+/* Bad input: one line that names the option, exit 2. */
+static void usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("synscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
 static void usage_error(const char *option, const char *arg, const char *expected)
 {
-	fprintf(stderr, "synscope: invalid %s '%s': expected %s\n", option, arg, expected);
-	exit(EXIT_USAGE);
+	usage("invalid %s '%s': expected %s", option, arg, expected);
+}
+
+/* Only digits, at least one: no sign, space, hex or exponent, which strto*() let through. */
+static bool is_digits(const char *s)
+{
+	return *s && s[strspn(s, "0123456789")] == '\0';
 }
 
 static __u64 parse_u64(const char *option, const char *arg, __u64 min, __u64 max,
 		       const char *expected)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	if (!*arg || *arg == '-' || *arg == '+')
+	if (!is_digits(arg))
 		usage_error(option, arg, expected);
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || v < min || v > max)
+	errno = 0;
+	v = strtoull(arg, NULL, 10);
+	if (errno || v < min || v > max)
 		usage_error(option, arg, expected);
 	return v;
 }
 
-/* "1", "0.25", "2.5": a positive number of seconds, in milliseconds. */
+/* Digits with at most one point among them: "1", "0.25", ".5", "5.". */
+static bool is_decimal(const char *s)
+{
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+
+	if (s[whole] == '.')
+		frac = strspn(s + whole + 1, "0123456789");
+	return (whole || frac) && s[whole + (s[whole] == '.') + frac] == '\0';
+}
+
+/* "1", "0.25", "2.5": a number of seconds, min_ms to 10^9 s, in milliseconds. */
 static __u64 parse_seconds_ms(const char *option, const char *arg, __u64 min_ms)
 {
-	const char *expected = "a number of seconds such as 1 or 0.5";
-	double v;
-	char *end;
+	char expected[64];
+	double v = is_decimal(arg) ? strtod(arg, NULL) : -1;
 
-	errno = 0;
-	if (!*arg || *arg == '-' || *arg == '+')
+	if (v * 1000 < min_ms || v > 1e9) {
+		snprintf(expected, sizeof(expected),
+			 "seconds from %g to 1000000000, such as 1 or 0.5", min_ms / 1000.0);
 		usage_error(option, arg, expected);
-	v = strtod(arg, &end);
-	if (errno || *end || v != v || v * 1000 < min_ms || v > 1e9)
-		usage_error(option, arg, expected);
+	}
 	return (__u64)(v * 1000 + 0.5);
 }
 
 int cidr_parse(const char *text, struct cidr *out)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	unsigned long prefix;
 	int max;
 
@@ -170,9 +215,11 @@ int cidr_parse(const char *text, struct cidr *out)
 	out->prefix_len = max;
 	if (!slash)
 		return 0;
+	if (!is_digits(slash))
+		return -EINVAL;
 	errno = 0;
-	prefix = strtoul(slash, &end, 10);
-	if (!*slash || *end || errno || prefix > (unsigned long)max || *slash == '-')
+	prefix = strtoul(slash, NULL, 10);
+	if (errno || prefix > (unsigned long)max)
 		return -EINVAL;
 	out->prefix_len = prefix;
 	return 0;
@@ -230,33 +277,30 @@ static enum probe_mode parse_probe_mode(const char *arg)
 	return PROBE_MODE_AUTO;
 }
 
-static void parse_family(struct config *cfg, __u8 family)
-{
-	if (cfg->family && cfg->family != family) {
-		fprintf(stderr, "synscope: -4 and -6 exclude each other\n");
-		exit(EXIT_USAGE);
-	}
-	cfg->family = family;
-}
-
 static void parse_dst(struct config *cfg, const char *arg)
 {
-	if (cfg->n_dst == MAX_DST_FILTERS) {
-		fprintf(stderr, "synscope: too many --dst networks (at most %d)\n",
-			MAX_DST_FILTERS);
-		exit(EXIT_USAGE);
-	}
+	if (cfg->n_dst == MAX_DST_FILTERS)
+		usage("too many --dst networks (at most %d)", MAX_DST_FILTERS);
 	if (cidr_parse(arg, &cfg->dst[cfg->n_dst]))
 		usage_error("--dst", arg,
 			    "an address or network such as 198.18.0.0/15 or fd00::/8");
 	cfg->n_dst++;
 }
 
+/* A value that starts with '-' is the next option, taken for a forgotten value. */
 static void parse_comm(struct config *cfg, const char *arg)
 {
-	if (!*arg || strlen(arg) >= COMM_LEN)
-		usage_error("--comm", arg, "a command name of 1 to 15 characters");
+	if (!*arg || *arg == '-' || strlen(arg) >= COMM_LEN)
+		usage_error("--comm", arg,
+			    "a command name of 1 to 15 characters, not starting with -");
 	strcpy(cfg->comm, arg);
+}
+
+static const char *parse_path(const char *option, const char *arg)
+{
+	if (!*arg || *arg == '-')
+		usage_error(option, arg, "a file name (./-x for one that starts with -)");
+	return arg;
 }
 
 static unsigned int parse_dns_capture(const char *arg)
@@ -280,13 +324,34 @@ static __u32 parse_ringbuf_mb(const char *arg)
 	return mb;
 }
 
+/*
+ * An option given twice is an error rather than "the last wins": a second
+ * --dport or --pid could be meant as "either" and would silently trace less.
+ * Only --dst takes several values.
+ */
+static void given_once(struct parse_state *ps, int key)
+{
+	if (key <= 0 || key >= OPT__END)
+		return;
+	if (ps->given[key]++ && key != OPT_DST)
+		usage("--%s given twice (only --dst repeats)", option_name(key));
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct config *cfg = state->input;
+	struct parse_state *ps = state->input;
+	struct config *cfg = ps->cfg;
 
+	given_once(ps, key);
 	switch (key) {
+	case ARGP_KEY_INIT:
+		/* getopt's own line says what is wrong; not argp's "Try --help" after it. */
+		state->err_stream = NULL;
+		break;
+	case ARGP_KEY_ERROR:
+		exit(EXIT_USAGE);
 	case 'p':
-		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id");
+		cfg->pid = parse_u64("--pid", arg, 1, INT_MAX, "a process id from 1 to 2147483647");
 		break;
 	case 'c':
 		parse_comm(cfg, arg);
@@ -298,10 +363,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		parse_dst(cfg, arg);
 		break;
 	case '4':
-		parse_family(cfg, AF_INET);
+		cfg->family = AF_INET;
 		break;
 	case '6':
-		parse_family(cfg, AF_INET6);
+		cfg->family = AF_INET6;
 		break;
 	case 'd':
 		cfg->duration_ms = parse_seconds_ms("--duration", arg, 1);
@@ -310,20 +375,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->interval_ms = parse_seconds_ms("--interval", arg, 10);
 		break;
 	case OPT_STALL_MS:
-		cfg->stall_ms =
-			parse_u64("--stall-ms", arg, 1, 86400000, "milliseconds, 1 or more");
+		cfg->stall_ms = parse_u64("--stall-ms", arg, 1, 86400000,
+					  "milliseconds from 1 to 86400000");
 		break;
 	case OPT_INFLIGHT_TTL:
 		cfg->inflight_ttl_ms = parse_seconds_ms("--inflight-ttl", arg, 1000);
 		break;
 	case OPT_CSV:
-		cfg->csv_path = arg;
+		cfg->csv_path = parse_path("--csv", arg);
 		break;
 	case OPT_SUMMARY_CSV:
-		cfg->summary_csv_path = arg;
+		cfg->summary_csv_path = parse_path("--summary-csv", arg);
 		break;
 	case OPT_DNS_CSV:
-		cfg->dns_csv_path = arg;
+		cfg->dns_csv_path = parse_path("--dns-csv", arg);
 		break;
 	case OPT_NO_DNS:
 		cfg->no_dns = true;
@@ -373,17 +438,107 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->connect_errors = true;
 		break;
 	case ARGP_KEY_ARG:
-		fprintf(stderr, "synscope: unexpected argument '%s'\n", arg);
-		exit(EXIT_USAGE);
+		usage("unexpected argument '%s'", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
+/* Options that contradict each other: the first needs the other, or excludes it. */
+static const struct {
+	int option, other;
+	bool needs;
+} combinations[] = {
+	{ '4', '6', false },
+	{ 'n', OPT_DASHBOARD, true },
+	{ OPT_METRICS_MAX_DESTINATIONS, OPT_METRICS, true },
+	{ OPT_DNS_CSV, OPT_NO_DNS, false },
+	{ OPT_DNS_TIMEOUT, OPT_NO_DNS, false },
+	{ OPT_DNS_CAPTURE, OPT_NO_DNS, false },
+};
+
+/* --check only reads the kernel: the options it takes. */
+static void check_check(const struct parse_state *ps)
+{
+	static const bool takes[OPT__END] = {
+		[OPT_CHECK] = true, [OPT_PROBE_MODE] = true, ['v'] = true
+	};
+	unsigned int key;
+
+	if (!ps->given[OPT_CHECK])
+		return;
+	for (key = 1; key < OPT__END; key++)
+		if (ps->given[key] && !takes[key])
+			usage("--check only reads the kernel: it takes --probe-mode and --verbose, "
+			      "not --%s",
+			      option_name(key));
+}
+
+/* -4 or -6 and no --dst network of that family: nothing could be traced. */
+static void check_family(const struct config *cfg)
+{
+	unsigned int i;
+
+	if (!cfg->family || !cfg->n_dst)
+		return;
+	for (i = 0; i < cfg->n_dst; i++)
+		if (cfg->dst[i].family == cfg->family)
+			return;
+	usage("--%s and no --dst network of that family: nothing to trace",
+	      option_name(cfg->family == AF_INET ? '4' : '6'));
+}
+
+/* Two outputs in one file would interleave their rows. */
+static void check_files(const struct config *cfg)
+{
+	const struct {
+		const char *option, *path;
+	} files[] = {
+		{ "--csv", cfg->csv_path },
+		{ "--summary-csv", cfg->summary_csv_path },
+		{ "--dns-csv", cfg->dns_csv_path },
+	};
+	unsigned int i, j, n = sizeof(files) / sizeof(files[0]);
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (files[i].path && files[j].path && !strcmp(files[i].path, files[j].path))
+				usage("%s and %s name the same file '%s'", files[i].option,
+				      files[j].option, files[i].path);
+}
+
+static void check_combinations(const struct parse_state *ps)
+{
+	const struct config *cfg = ps->cfg;
+	unsigned int i;
+
+	check_check(ps);
+	for (i = 0; i < sizeof(combinations) / sizeof(combinations[0]); i++) {
+		bool option = ps->given[combinations[i].option];
+		bool other = ps->given[combinations[i].other];
+
+		if (option && combinations[i].needs && !other)
+			usage("--%s needs --%s", option_name(combinations[i].option),
+			      option_name(combinations[i].other));
+		if (option && !combinations[i].needs && other)
+			usage("--%s and --%s exclude each other",
+			      option_name(combinations[i].option),
+			      option_name(combinations[i].other));
+	}
+	check_family(cfg);
+	check_files(cfg);
+	/* An attempt leaves the stall list when it expires. */
+	if (cfg->stall_ms > cfg->inflight_ttl_ms)
+		usage("--stall-ms %llu is past --inflight-ttl (%llu ms): attempts would "
+		      "expire before they stall",
+		      (unsigned long long)cfg->stall_ms, (unsigned long long)cfg->inflight_ttl_ms);
+}
+
 void cli_parse(int argc, char **argv, struct config *cfg)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct parse_state ps = { .cfg = cfg };
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ms = 1000;
@@ -395,9 +550,9 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
 	cfg->metrics_max_destinations = METRICS_DEFAULT_MAX_DESTINATIONS;
 	argp_err_exit_status = EXIT_USAGE;
-	argp_parse(&argp, argc, argv, 0, NULL, cfg);
-	if (cfg->iterations && !cfg->dashboard) {
-		fprintf(stderr, "synscope: --iterations needs --dashboard\n");
-		exit(EXIT_USAGE);
-	}
+	/* getopt starts its messages with argv[0]: "synscope: ", as ours do, however it was run. */
+	if (argc > 0)
+		argv[0] = (char *)"synscope";
+	argp_parse(&argp, argc, argv, 0, NULL, &ps);
+	check_combinations(&ps);
 }
