@@ -70,7 +70,10 @@ static void v_dport(const struct column *col, const struct dest *d, struct cell 
 		    char buf[COLUMN_TEXT_LEN])
 {
 	(void)col, (void)buf;
-	out->num = d->key.port;
+	if (d->host_wide)
+		unknown(out);
+	else
+		out->num = d->key.port;
 }
 
 static void v_failures(const struct column *col, const struct dest *d, struct cell *out,
@@ -166,6 +169,85 @@ static void v_verdict(const struct column *col, const struct dest *d, struct cel
 {
 	(void)col, (void)buf;
 	out->text = d->host_wide ? "" : dest_verdict(d);
+}
+
+/* --- capacity ---------------------------------------------------------------------- */
+
+/*
+ * The capacity figures of one side: arg 0, the NAT Gateway's, for
+ * destinations; arg 1, the ENIs', for the host-wide row.  Unknown on the
+ * other side and for a name no connect went to.
+ */
+static bool capacity_side(const struct column *col, const struct dest *d, struct cell *out)
+{
+	if ((col->arg != 0) != d->host_wide || (dest_is_name_only(d) && !d->host_wide)) {
+		unknown(out);
+		return false;
+	}
+	return true;
+}
+
+static void v_capacity_total(const struct column *col, const struct dest *d, struct cell *out,
+			     char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	if (capacity_side(col, d, out))
+		out->num = capacity_total(&d->cap);
+}
+
+static void v_capacity_used(const struct column *col, const struct dest *d, struct cell *out,
+			    char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	if (capacity_side(col, d, out))
+		out->num = capacity_used_pct(&d->cap);
+}
+
+static void v_capacity_needed(const struct column *col, const struct dest *d, struct cell *out,
+			      char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	if (capacity_side(col, d, out))
+		out->num = capacity_needed(&d->cap);
+}
+
+static void v_concurrent_peak(const struct column *col, const struct dest *d, struct cell *out,
+			      char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	out->num = capacity_concurrent_peak(&d->cap);
+}
+
+/* Unknown until a plateau was seen. */
+static void v_capped_at(const struct column *col, const struct dest *d, struct cell *out,
+			char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	if (d->cap.capped_at)
+		out->num = d->cap.capped_at;
+	else
+		unknown(out);
+}
+
+static void v_lifetime(const struct column *col, const struct dest *d, struct cell *out,
+		       char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	percentile(col, &d->cap.lifetime_us, out);
+}
+
+static void v_churn(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	out->text = capacity_not_reused(&d->cap) ? "not-reused" : "";
+}
+
+static void v_cause(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	(void)col;
+	out->text = capacity_cause(&d->cap, buf, COLUMN_TEXT_LEN);
 }
 
 /* --- the table ------------------------------------------------------------------ */
@@ -268,7 +350,7 @@ const struct column columns[COL__COUNT] = {
 		.help = "Median handshake latency of established attempts, microseconds",
 		.get = v_latency, .arg = 0.50,
 		.text = { 13, "P50", 9 },
-		.dash = { 14, "P50", "p50 latency", 6, .drop = 4 },
+		.dash = { 15, "P50", "p50 latency", 6, .drop = 4 },
 	},
 	[COL_P90] = {
 		.csv = "p90_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
@@ -281,7 +363,7 @@ const struct column columns[COL__COUNT] = {
 		.prom = PROM_APART, .help = "99th percentile handshake latency, microseconds",
 		.get = v_latency, .arg = 0.99,
 		.text = { 15, "P99", 9 },
-		.dash = { 15, "P99", "p99 latency", 6, .drop = 10 },
+		.dash = { 16, "P99", "p99 latency", 6, .drop = 10 },
 	},
 	[COL_MAX] = {
 		.csv = "max_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
@@ -337,7 +419,7 @@ const struct column columns[COL__COUNT] = {
 		.prom = PROM_APART, .help = "Lookups of the host name answered NOERROR",
 		.get = v_dns_field, .field = DNS_FIELD(ok),
 		.text = { 20, "DNSOK", 6 },
-		.dash = { 16, "DNSOK", "DNS ok", 5, .drop = 2 },
+		.dash = { 17, "DNSOK", "DNS ok", 5, .drop = 2 },
 	},
 	[COL_DNS_FAILED] = {
 		.csv = "dns_failed", .format = FORMAT_COUNT, .metric = METRIC_COUNTER,
@@ -353,7 +435,7 @@ const struct column columns[COL__COUNT] = {
 		.format = FORMAT_COUNT, .metric = METRIC_COUNTER,
 		.prom = PROM_APART, .help = "Lookups of the host name failed or unanswered", .get = v_dns_not_ok,
 		.text = { 21, "DNSERR", 6 },
-		.dash = { 17, "DNSFAIL", "DNS failed", 7, .drop = 5,
+		.dash = { 18, "DNSFAIL", "DNS failed", 7, .drop = 5,
 			  .paint = PAINT_NONZERO, .color = TERM_FAIL },
 	},
 	[COL_DNS_P50] = {
@@ -372,6 +454,57 @@ const struct column columns[COL__COUNT] = {
 		.text = { 3, "VERDICT", 22 },
 		.dash = { 3, "VERDICT", "verdict", 22, .paint = PAINT_VERDICT },
 	},
+	[COL_RETRYING] = {
+		.csv = "retrying", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.field = FIELD(retrying),
+	},
+	[COL_CONCURRENT] = {
+		.csv = "concurrent", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.field = FIELD(cap.concurrent),
+	},
+	[COL_CONCURRENT_PEAK] = {
+		.csv = "concurrent_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_concurrent_peak,
+	},
+	[COL_DEMAND_PEAK] = {
+		.csv = "demand_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.field = FIELD(cap.demand_peak),
+	},
+	[COL_CAPPED_AT] = {
+		.csv = "capped_at", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_capped_at,
+	},
+	[COL_NAT_CAPACITY] = {
+		.csv = "nat_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_capacity_total,
+	},
+	[COL_NAT_USED_PCT] = {
+		.csv = "nat_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
+		.get = v_capacity_used,
+		.dash = { 14, "NAT%", "NAT capacity used", 5, .drop = 13, .paint = PAINT_CAPACITY },
+	},
+	[COL_NAT_IPS_NEEDED] = {
+		.csv = "nat_ips_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_capacity_needed,
+	},
+	[COL_ENI_CAPACITY] = {
+		.csv = "eni_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_capacity_total, .arg = 1,
+	},
+	[COL_ENI_USED_PCT] = {
+		.csv = "eni_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
+		.get = v_capacity_used, .arg = 1,
+	},
+	[COL_ENIS_NEEDED] = {
+		.csv = "enis_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.get = v_capacity_needed, .arg = 1,
+	},
+	[COL_LIFETIME_P50] = {
+		.csv = "lifetime_p50_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
+		.get = v_lifetime, .arg = 0.50,
+	},
+	[COL_CHURN] = { .csv = "churn", .format = FORMAT_TEXT, .get = v_churn },
+	[COL_CAUSE] = { .csv = "cause", .format = FORMAT_TEXT, .get = v_cause },
 };
 
 /* --- for the outputs ------------------------------------------------------------ */

@@ -72,6 +72,14 @@ static void on_stall(const struct pending *p, void *ctx)
 		text_stall(stdout, p);
 }
 
+static void on_capacity(const struct dest *d, void *ctx)
+{
+	struct session *s = ctx;
+
+	if (!s->quiet_text)
+		text_capacity(stdout, d);
+}
+
 static void on_lookup(const struct lookup *l, void *ctx)
 {
 	struct session *s = ctx;
@@ -231,6 +239,7 @@ static int loop(struct session *s)
 		err = refresh(s, false);
 		if (err)
 			break;
+		collector_take_notices(s->collector, on_capacity, s);
 		/* One write for the lines of this batch, not one per line. */
 		if (!s->quiet_text)
 			fflush(stdout);
@@ -250,10 +259,12 @@ static int finish(struct session *s)
 
 	if (!err)
 		err = refresh(s, true);
+	collector_take_notices(s->collector, on_capacity, s);
 	collector_tick(s->collector, mono_now_ns());
 	if (s->summary_csv)
 		csv_summary_rows(s->summary_csv, s->collector, wall_now_ns());
 	summary_print(stdout, s->collector);
+	capacity_print(stdout, s->collector);
 	accounting_print(stdout, collector_accounting(s->collector));
 	if (s->dns_on)
 		dns_accounting_print(stdout, s->collector);
@@ -366,6 +377,7 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 		err = -ENOMEM;
 		goto out;
 	}
+	collector_set_limits(s.collector, &cfg->limits);
 	err = outputs_open(&s);
 	if (err)
 		goto out_close_outputs;
