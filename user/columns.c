@@ -187,28 +187,25 @@ static bool capacity_side(const struct column *col, const struct dest *d, struct
 	return true;
 }
 
-static void v_capacity_total(const struct column *col, const struct dest *d, struct cell *out,
-			     char buf[COLUMN_TEXT_LEN])
+/* The capacity figures, by .field. */
+enum capacity_figure { CAP_TOTAL, CAP_USED_PCT, CAP_NEEDED };
+
+static void v_capacity(const struct column *col, const struct dest *d, struct cell *out,
+		       char buf[COLUMN_TEXT_LEN])
 {
 	(void)buf;
-	if (capacity_side(col, d, out))
+	if (!capacity_side(col, d, out))
+		return;
+	switch (col->field) {
+	case CAP_TOTAL:
 		out->num = capacity_total(&d->cap);
-}
-
-static void v_capacity_used(const struct column *col, const struct dest *d, struct cell *out,
-			    char buf[COLUMN_TEXT_LEN])
-{
-	(void)buf;
-	if (capacity_side(col, d, out))
+		break;
+	case CAP_USED_PCT:
 		out->num = capacity_used_pct(&d->cap);
-}
-
-static void v_capacity_needed(const struct column *col, const struct dest *d, struct cell *out,
-			      char buf[COLUMN_TEXT_LEN])
-{
-	(void)buf;
-	if (capacity_side(col, d, out))
+		break;
+	default:
 		out->num = capacity_needed(&d->cap);
+	}
 }
 
 static void v_concurrent_peak(const struct column *col, const struct dest *d, struct cell *out,
@@ -476,28 +473,28 @@ const struct column columns[COL__COUNT] = {
 	},
 	[COL_NAT_CAPACITY] = {
 		.csv = "nat_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity_total,
+		.get = v_capacity, .field = CAP_TOTAL,
 	},
 	[COL_NAT_USED_PCT] = {
 		.csv = "nat_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
-		.get = v_capacity_used,
+		.get = v_capacity, .field = CAP_USED_PCT,
 		.dash = { 14, "NAT%", "NAT capacity used", 5, .drop = 13, .paint = PAINT_CAPACITY },
 	},
 	[COL_NAT_IPS_NEEDED] = {
 		.csv = "nat_ips_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity_needed,
+		.get = v_capacity, .field = CAP_NEEDED,
 	},
 	[COL_ENI_CAPACITY] = {
 		.csv = "eni_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity_total, .arg = 1,
+		.get = v_capacity, .field = CAP_TOTAL, .arg = 1,
 	},
 	[COL_ENI_USED_PCT] = {
 		.csv = "eni_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
-		.get = v_capacity_used, .arg = 1,
+		.get = v_capacity, .field = CAP_USED_PCT, .arg = 1,
 	},
 	[COL_ENIS_NEEDED] = {
 		.csv = "enis_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity_needed, .arg = 1,
+		.get = v_capacity, .field = CAP_NEEDED, .arg = 1,
 	},
 	[COL_LIFETIME_P50] = {
 		.csv = "lifetime_p50_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
