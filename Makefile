@@ -10,6 +10,7 @@
 # make scale      the exactness check at the seed's scale (tools/lab, minutes)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
+# make demo       the NAT Gateway limit at full scale, found and named (tools/lab, demo.png)
 # make format     format the tree with .clang-format
 # make V=1        show the commands
 
@@ -70,7 +71,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
+.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale demo format \
 	check-format clean
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
@@ -189,6 +190,12 @@ bench: deps
 # against the load generator's and the kernel's; not part of make test.
 scale: all
 	$(Q)bash tests/scale/exact.sh
+
+# Two bursts of 60,000 held connects through the lab's NAT, 1 then 2 addresses.
+demo:
+	$(Q)tools/install-deps.sh demo
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo
 
 # fentry and kprobe modes on Debian's 6.1 kernel in QEMU; SYNSCOPE_SKIP_VM=1 skips.
 vm:
