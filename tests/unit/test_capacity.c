@@ -58,6 +58,42 @@ static void test_match_edges(void **state)
 	assert_int_equal(capacity_match(107799, 55000, 2), 0);
 	assert_int_equal(capacity_match(110000, 55000, 1), 0); /* k <= --nat-ips only */
 	assert_int_equal(capacity_match(0, 55000, 8), 0);
+	/* k = 8, the most a NAT Gateway has: 440,000, 2% either side, and only with 8 allowed. */
+	assert_int_equal(capacity_match(440000, 55000, 8), 8);
+	assert_int_equal(capacity_match(431200, 55000, 8), 8); /* exactly 98% */
+	assert_int_equal(capacity_match(431199, 55000, 8),
+			 0); /* nor 7: 7 x 55,000 x 1.02 = 392,700 */
+	assert_int_equal(capacity_match(448800, 55000, 8), 8); /* exactly 102% */
+	assert_int_equal(capacity_match(448801, 55000, 8), 0);
+	assert_int_equal(capacity_match(440000, 55000, 7), 0);
+	/* k and k + 1 never both match: between them, neither. */
+	assert_int_equal(capacity_match(392700, 55000, 8), 7);
+	assert_int_equal(capacity_match(392701, 55000, 8), 0);
+}
+
+/* A destination's open count rises to level and stays: the cause of its plateau. */
+static const char *plateau_cause(__u64 nat_limit, __u32 nat_ips, __u64 level)
+{
+	struct capacity_limits l = limits(nat_limit, nat_ips, 65000, 1);
+	struct capacity cap;
+
+	capacity_init(&cap, &l, false);
+	rise_to(&cap, level);
+	assert_int_equal(capacity_turned_away(&cap, T0 + 5 * S), NOTICE_PLATEAU);
+	assert_int_equal(cap.capped_at, level);
+	return cause(&cap); /* its own buffer */
+}
+
+/* The 2% edge as a plateau: flat at exactly 98% or 102% of the limit is named, past them not. */
+static void test_plateau_match_edge(void **state)
+{
+	(void)state;
+	assert_string_equal(plateau_cause(200, 1, 196), "NAT Gateway port allocation, 1 address");
+	assert_string_equal(plateau_cause(200, 1, 195), "");
+	assert_string_equal(plateau_cause(200, 1, 204), "NAT Gateway port allocation, 1 address");
+	assert_string_equal(plateau_cause(200, 1, 205), "");
+	assert_string_equal(plateau_cause(200, 8, 1600),
+			    "NAT Gateway port allocation, 8 addresses");
 }
 
 /* Flat at the limit: found once the rise is out of the 2.75-3 s window, and named. */
@@ -329,6 +365,11 @@ static void test_needed(void **state)
 	assert_int_equal(capacity_needed(&cap), 1);
 	capacity_update(&cap, 55000, 1, 1, T0);
 	assert_int_equal(capacity_needed(&cap), 2);
+	/* 8 addresses, the most one NAT Gateway has, then 9 */
+	capacity_update(&cap, 440000, 0, 0, T0);
+	assert_int_equal(capacity_needed(&cap), 8);
+	capacity_update(&cap, 440000, 1, 1, T0);
+	assert_int_equal(capacity_needed(&cap), 9);
 	capacity_update(&cap, 495001, 0, 0, T0);
 	assert_int_equal(capacity_needed(&cap), 10); /* beyond one NAT Gateway's 8 */
 	assert_int_equal(capacity_total(&cap), DEFAULT_NAT_LIMIT);
@@ -339,6 +380,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_edges),
+		cmocka_unit_test(test_plateau_match_edge),
 		cmocka_unit_test(test_flat_at_the_limit),
 		cmocka_unit_test(test_flat_elsewhere_and_host_wide),
 		cmocka_unit_test(test_rising),

@@ -213,8 +213,8 @@ static void test_burst_over_the_nat(void **state)
 	collector_destroy(c);
 }
 
-/* Beyond 8 addresses: one NAT Gateway cannot carry it. */
-static void test_beyond_one_nat_gateway(void **state)
+/* The capacity section of a burst of 300 with nat_limit per address. */
+static char *section(__u64 nat_limit)
 {
 	struct capacity_limits limits = capacity_defaults;
 	struct collector *c;
@@ -222,17 +222,38 @@ static void test_beyond_one_nat_gateway(void **state)
 	size_t len;
 	FILE *f;
 
-	(void)state;
-	limits.nat_limit = 30; /* 300 wanted: 10 addresses */
+	limits.nat_limit = nat_limit;
 	c = burst(&limits);
 	f = open_memstream(&text, &len);
+	assert_non_null(f);
 	capacity_print(f, c);
 	fclose(f);
+	collector_destroy(c);
+	return text;
+}
+
+/* Beyond 8 addresses: one NAT Gateway cannot carry it; at 8 it can. */
+static void test_beyond_one_nat_gateway(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = section(30); /* 300 wanted: 10 addresses */
 	assert_contains(text, "10 addresses needed, more than one NAT Gateway can have (8): spread "
 			      "the clients over more NAT gateways");
 	assert_contains(text, "PrivateLink");
 	free(text);
-	collector_destroy(c);
+	text = section(37); /* 300 / 37 = 8.1: 9, the first one NAT Gateway cannot have */
+	assert_contains(text, "9 addresses needed, more than one NAT Gateway can have (8)");
+	free(text);
+	text = section(38); /* 300 / 38 = 7.9: 8, the most it can have */
+	assert_contains(text, "8 addresses needed: add 7 secondary addresses to the NAT Gateway "
+			      "(--nat-ips 8)\n");
+	assert_null(strstr(text, "more than one NAT Gateway"));
+	free(text);
+	text = section(75); /* 300 / 75 = 4 exactly */
+	assert_contains(text, "4 addresses needed: add 3 secondary addresses");
+	free(text);
 }
 
 /* Closes: open goes down, lifetimes make the churn figures. */
