@@ -174,13 +174,13 @@ static void v_verdict(const struct column *col, const struct dest *d, struct cel
 /* --- capacity ---------------------------------------------------------------------- */
 
 /*
- * The capacity figures of one side: arg 0, the NAT Gateway's, for
- * destinations; arg 1, the ENIs', for the host-wide row.  Unknown on the
- * other side and for a name no connect went to.
+ * The capacity figures of one side: the NAT Gateway's for destinations, the
+ * ENIs' (host_only) for the host-wide row.  Unknown on the other side and
+ * for a name no connect went to.
  */
 static bool capacity_side(const struct column *col, const struct dest *d, struct cell *out)
 {
-	if ((col->arg != 0) != d->host_wide || (dest_is_name_only(d) && !d->host_wide)) {
+	if (col->host_only != d->host_wide || (dest_is_name_only(d) && !d->host_wide)) {
 		unknown(out);
 		return false;
 	}
@@ -453,51 +453,69 @@ const struct column columns[COL__COUNT] = {
 	},
 	[COL_RETRYING] = {
 		.csv = "retrying", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_retrying",
+		.help = "Attempts in flight that needed a SYN retransmission: not carried",
 		.field = FIELD(retrying),
 	},
 	[COL_CONCURRENT] = {
 		.csv = "concurrent", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_concurrent",
+		.help = "Connections open plus attempts in flight not retrying: what the path carries",
 		.field = FIELD(cap.concurrent),
 	},
 	[COL_CONCURRENT_PEAK] = {
 		.csv = "concurrent_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_concurrent_peak",
+		.help = "The most connections carried at once, attempts found retrying taken out",
 		.get = v_concurrent_peak,
 	},
 	[COL_DEMAND_PEAK] = {
 		.csv = "demand_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_demand_peak",
+		.help = "The most connections wanted at once: open plus every attempt in flight",
 		.field = FIELD(cap.demand_peak),
 	},
 	[COL_CAPPED_AT] = {
 		.csv = "capped_at", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_capped_at",
+		.help = "The open count's plateau while attempts were turned away; absent when none",
 		.get = v_capped_at,
 	},
 	[COL_NAT_CAPACITY] = {
 		.csv = "nat_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "Connections the NAT Gateway carries to the destination: --nat-limit x --nat-ips",
 		.get = v_capacity, .field = CAP_TOTAL,
 	},
 	[COL_NAT_USED_PCT] = {
 		.csv = "nat_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
+		.help = "Concurrent connections as a share of the NAT capacity",
 		.get = v_capacity, .field = CAP_USED_PCT,
 		.dash = { 14, "NAT%", "NAT capacity used", 5, .drop = 13, .paint = PAINT_CAPACITY },
 	},
 	[COL_NAT_IPS_NEEDED] = {
 		.csv = "nat_ips_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "NAT Gateway addresses the demand peak needs: ceil(demand peak / --nat-limit)",
 		.get = v_capacity, .field = CAP_NEEDED,
 	},
 	[COL_ENI_CAPACITY] = {
 		.csv = "eni_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity, .field = CAP_TOTAL, .arg = 1,
+		.help = "Connections the host's Hyperplane ENIs carry: --eni-limit x --enis",
+		.get = v_capacity, .field = CAP_TOTAL, .host_only = true,
 	},
 	[COL_ENI_USED_PCT] = {
 		.csv = "eni_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
-		.get = v_capacity, .field = CAP_USED_PCT, .arg = 1,
+		.help = "The host's concurrent connections as a share of the ENI capacity",
+		.get = v_capacity, .field = CAP_USED_PCT, .host_only = true,
 	},
 	[COL_ENIS_NEEDED] = {
 		.csv = "enis_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
-		.get = v_capacity, .field = CAP_NEEDED, .arg = 1,
+		.help = "Hyperplane ENIs the host's demand peak needs: ceil(demand peak / --eni-limit)",
+		.get = v_capacity, .field = CAP_NEEDED, .host_only = true,
 	},
 	[COL_LIFETIME_P50] = {
 		.csv = "lifetime_p50_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
+		.prom = "synscope_connection_lifetime_p50_seconds",
+		.help = "Median lifetime of the connections that closed, established to close",
 		.get = v_lifetime, .arg = 0.50,
 	},
 	[COL_CHURN] = { .csv = "churn", .format = FORMAT_TEXT, .get = v_churn },

@@ -131,8 +131,9 @@ struct column {
 	/* The value: get(), or else the __u64 at offset field of struct dest. */
 	void (*get)(const struct column *col, const struct dest *d, struct cell *out,
 		    char buf[COLUMN_TEXT_LEN]);
-	size_t field; /* also for get(): which field it reads */
-	double arg;   /* for get(): which percentile */
+	size_t field;	/* also for get(): which field it reads */
+	double arg;	/* for get(): which percentile */
+	bool host_only; /* a figure of the host-wide row only: no per-destination metric family */
 	/* In the summary printed at exit; shown when it has a title. */
 	struct {
 		unsigned int at; /* its place, 1 leftmost */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "collector.h"
+#include "metrics.h"
 #include "summary.h"
 #include "text.h"
 
@@ -123,6 +124,40 @@ static void assert_contains(const char *text, const char *part)
 		fail_msg("'%s' not in:\n%s", part, text);
 }
 
+/* The capped burst as Prometheus gauges, per destination and host-wide. */
+static void metrics_of_capped(const struct collector *c)
+{
+	struct metrics_info info = { .version = "test",
+				     .mode = "tracepoint",
+				     .dns_capture = "off",
+				     .kernel = "6.18",
+				     .max_destinations = 500 };
+	static const char *const want[] = {
+		"synscope_connections_capped_at{daddr=\"198.18.0.2\",dport=\"443\",host=\"\"} "
+		"200\n",
+		"synscope_host_connections_capped_at 200\n",
+		"synscope_connections_concurrent_peak{daddr=\"198.18.0.2\",dport=\"443\",host=\"\"}"
+		" "
+		"200\n",
+		"synscope_connections_demand_peak{daddr=\"198.18.0.2\",dport=\"443\",host=\"\"} "
+		"300\n",
+		"synscope_nat_capacity{daddr=\"198.18.0.2\",dport=\"443\",host=\"\"} 200\n",
+		"synscope_nat_ips_needed{daddr=\"198.18.0.2\",dport=\"443\",host=\"\"} 2\n",
+		"synscope_host_connections_demand_peak 300\n",
+		"synscope_host_enis_needed 1\n",
+		"synscope_host_eni_capacity 65000\n",
+	};
+	struct text_buf out = { 0 };
+	size_t i;
+
+	assert_true(metrics_render(&out, c, &info, METRICS_TEXT));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_contains(out.data, want[i]);
+	/* The ENI's figures are the host's: no family per destination. */
+	assert_null(strstr(out.data, "\nsynscope_eni_capacity"));
+	text_buf_free(&out);
+}
+
 static struct collector *burst(const struct capacity_limits *limits)
 {
 	struct collector *c = collector_new(STALL_NS, 5 * S);
@@ -210,6 +245,7 @@ static void test_burst_over_the_nat(void **state)
 			"200): 2 addresses needed: add 1 secondary address to the NAT Gateway "
 			"(--nat-ips 2)\n");
 	free(text);
+	metrics_of_capped(c);
 	collector_destroy(c);
 }
 
