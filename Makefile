@@ -10,6 +10,7 @@
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
+# make demo       the NAT Gateway limit at full scale, found and named (tools/lab, demo.png)
 # make format     format the tree with .clang-format
 # make install    install synscope and its man page (PREFIX=/usr/local, DESTDIR); make uninstall
 # make V=1        show the commands
@@ -79,7 +80,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
+.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale demo format \
 	check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
@@ -198,6 +199,12 @@ bench: deps
 # against the load generator's and the kernel's (part of make test).
 scale: all
 	$(Q)bash tests/scale/exact.sh
+
+# Two bursts of 60,000 held connects through the lab's NAT, 1 then 2 addresses.
+demo:
+	$(Q)tools/install-deps.sh demo
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo
 
 # Every scenario in every attach mode on Debian's 6.1 and 6.12 kernels in QEMU;
 # SYNSCOPE_SKIP_VM=1 skips.

@@ -28,7 +28,9 @@ static const char doc[] =
 	"  synscope --dst 198.18.0.0/15 --dport 443 --summary-csv dests.csv -i 5\n"
 	"  synscope -c curl --stall-ms 300  only curl; report stalls past 300 ms\n"
 	"  synscope --dashboard             live full-screen view; q quits\n"
-	"  synscope --metrics :9464         Prometheus metrics on port 9464, /metrics\n";
+	"  synscope --metrics :9464         Prometheus metrics on port 9464, /metrics\n"
+	"  synscope --nat-ips 2 --summary-csv dests.csv\n"
+	"        behind a 2-address NAT Gateway: capped_at, cause, nat_ips_needed\n";
 
 enum {
 	OPT_DPORT = 0x100,
@@ -50,6 +52,11 @@ enum {
 	OPT_CONNECT_ERRORS,
 	OPT_METRICS,
 	OPT_METRICS_MAX_DESTINATIONS,
+	OPT_NAT_LIMIT,
+	OPT_NAT_IPS,
+	OPT_ENI_LIMIT,
+	OPT_ENIS,
+	OPT_CAPACITY_WARN,
 	OPT__END,
 };
 
@@ -93,6 +100,16 @@ static const struct argp_option options[] = {
 	  "auto (default), cgroup (cgroup_skb: every network namespace) or packet (AF_PACKET: this "
 	  "network namespace only)",
 	  5 },
+	{ NULL, 0, NULL, 0,
+	  "Capacity (the limits of the path; README: Finding the NAT Gateway limit):", 6 },
+	{ "nat-limit", OPT_NAT_LIMIT, "N", 0,
+	  "Connections per destination and NAT Gateway address (default 55000)", 6 },
+	{ "nat-ips", OPT_NAT_IPS, "N", 0, "Public addresses of the NAT Gateway, 1 to 8 (default 1)",
+	  6 },
+	{ "eni-limit", OPT_ENI_LIMIT, "N", 0, "Connections per Hyperplane ENI (default 65000)", 6 },
+	{ "enis", OPT_ENIS, "N", 0, "Hyperplane ENIs the host's connections share (default 1)", 6 },
+	{ "capacity-warn", OPT_CAPACITY_WARN, "PCT", 0,
+	  "Warn when concurrent connections pass PCT% of a capacity (default 80)", 6 },
 	{ NULL, 0, NULL, 0, "Kernel side:", 4 },
 	{ "check", OPT_CHECK, NULL, 0,
 	  "Print what this kernel supports and which mode would be used, then exit", 4 },
@@ -405,6 +422,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DASHBOARD:
 		cfg->dashboard = true;
 		break;
+	case OPT_NAT_LIMIT:
+		cfg->limits.nat_limit = parse_u64("--nat-limit", arg, 1, 100000000,
+						  "a number of connections from 1 to 100000000");
+		break;
+	case OPT_NAT_IPS:
+		cfg->limits.nat_ips = parse_u64("--nat-ips", arg, 1, MAX_NAT_IPS,
+						"a number of addresses from 1 to 8");
+		break;
+	case OPT_ENI_LIMIT:
+		cfg->limits.eni_limit = parse_u64("--eni-limit", arg, 1, 100000000,
+						  "a number of connections from 1 to 100000000");
+		break;
+	case OPT_ENIS:
+		cfg->limits.enis =
+			parse_u64("--enis", arg, 1, 1024, "a number of ENIs from 1 to 1024");
+		break;
+	case OPT_CAPACITY_WARN:
+		cfg->limits.warn_pct =
+			parse_u64("--capacity-warn", arg, 1, 100, "a percentage from 1 to 100");
+		break;
 	case 'n':
 		cfg->iterations = parse_u64("--iterations", arg, 1, 1000000000,
 					    "a number of refreshes, 1 or more");
@@ -549,6 +586,7 @@ void cli_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_open = DEFAULT_MAX_OPEN;
 	cfg->ringbuf_mb = DEFAULT_RINGBUF_MB;
 	cfg->metrics_max_destinations = METRICS_DEFAULT_MAX_DESTINATIONS;
+	cfg->limits = capacity_defaults;
 	argp_err_exit_status = EXIT_USAGE;
 	/* getopt starts its messages with argv[0]: "synscope: ", as ours do, however it was run. */
 	if (argc > 0)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
+#include "capacity.h"
 #include "connect.h"
 
 #define MAX_DST_FILTERS	 64
@@ -47,6 +48,8 @@ struct config {
 	bool no_dns;
 	unsigned int dns_capture; /* enum dns_method */
 	__u64 dns_timeout_ms;
+	/* capacity: the limits concurrency is measured against */
+	struct capacity_limits limits;
 	/* outputs */
 	const char *csv_path;
 	const char *summary_csv_path;

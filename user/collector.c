@@ -21,10 +21,13 @@ struct collector {
 	struct dest total;	     /* every destination together */
 	struct dns_stats dns_total;  /* every lookup */
 	struct accounting acct;
+	struct capacity_limits limits;
 	__u64 stall_ns;
 	__u64 last_tick_ns;	    /* monotonic time of the last collector_tick() */
 	struct arrivals dests_seen; /* struct dest *, with an address, in the order seen */
 	struct arrivals names_seen; /* struct name_stats *, in the order looked up */
+	__u64 now_ns;		    /* the newest event or scan time: the capacity figures' clock */
+	bool notices;		    /* some capacity has notices to tell */
 };
 
 struct dest_entry {
@@ -59,7 +62,9 @@ static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout
 	int err;
 
 	c->stall_ns = stall_ns;
+	c->limits = capacity_defaults;
 	c->total.host_wide = true;
+	capacity_init(&c->total.cap, &c->limits, true);
 	err = table_init(&c->dests, sizeof(struct dest_key), sizeof(struct dest_entry));
 	if (err)
 		return err;
@@ -166,6 +171,7 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 		if (!e->dest)
 			goto out_remove;
 		e->dest->key = *key;
+		capacity_init(&e->dest->cap, &c->limits, false);
 		e->dest->arrival = c->dests_seen.len;
 		if (!dest_is_name_only(e->dest) && arrivals_add(&c->dests_seen, e->dest))
 			goto out_free_dest;
@@ -462,6 +468,91 @@ static void dest_count_attempt(struct dest *d, const struct attempt *a)
 		d->open_peak = d->open;
 }
 
+/* --- capacity: the concurrency figures follow every change of the counts ----------- */
+
+/* The collector's clock: the newest event or scan time it was told of. */
+static __u64 clock_at(struct collector *c, __u64 t)
+{
+	if (t > c->now_ns)
+		c->now_ns = t;
+	return c->now_ns;
+}
+
+static void notices_raised(struct collector *c, unsigned int notices)
+{
+	if (notices)
+		c->notices = true;
+}
+
+/*
+ * The one hook: every code path that changes a destination's open, in-flight
+ * or retrying count calls it, at the time of the change.
+ */
+static void dest_concurrency_changed(struct collector *c, struct dest *d, __u64 now_ns)
+{
+	notices_raised(c, capacity_update(&d->cap, d->open, d->inflight, d->retrying, now_ns));
+}
+
+/* d's counts (NULL: a destination not followed, out of memory) changed, and so the host's. */
+static void concurrency_changed(struct collector *c, struct dest *d, __u64 now_ns)
+{
+	if (d)
+		dest_concurrency_changed(c, d, now_ns);
+	dest_concurrency_changed(c, &c->total, now_ns);
+}
+
+/* An attempt to d timed out, was aborted or stalled: a plateau? */
+static void turned_away(struct collector *c, struct dest *d, __u64 now_ns)
+{
+	if (d)
+		notices_raised(c, capacity_turned_away(&d->cap, now_ns));
+	notices_raised(c, capacity_turned_away(&c->total.cap, now_ns));
+}
+
+/*
+ * p, in flight since its start, needed its first SYN retransmission: it was
+ * never carried, and it is retrying until it resolves.
+ */
+static void pending_retrying(struct collector *c, struct pending *p, __u64 now_ns)
+{
+	struct dest *d = p->dest;
+
+	p->retrying = true;
+	if (d) {
+		capacity_not_carried(&d->cap, p->start_ns, now_ns);
+		d->retrying++;
+	}
+	capacity_not_carried(&c->total.cap, p->start_ns, now_ns);
+	c->total.retrying++;
+	concurrency_changed(c, d, now_ns);
+}
+
+static void notices_take(struct dest *d, capacity_fn fn, void *ctx)
+{
+	if (!d->cap.notices)
+		return;
+	if (fn)
+		fn(d, ctx);
+	d->cap.notices = 0;
+}
+
+void collector_take_notices(struct collector *c, capacity_fn fn, void *ctx)
+{
+	struct dest_entry *e;
+
+	if (!c->notices)
+		return;
+	for (e = table_next(&c->dests, NULL); e; e = table_next(&c->dests, e))
+		notices_take(e->dest, fn, ctx);
+	notices_take(&c->total, fn, ctx);
+	c->notices = false;
+}
+
+void collector_set_limits(struct collector *c, const struct capacity_limits *limits)
+{
+	c->limits = *limits;
+}
+
 /* The DNS answer that named addr, if any. */
 static void attempt_dns_of(const struct collector *c, struct attempt_dns *out, __u32 netns,
 			   __u8 family, const __u8 *addr, __u64 start_ns)
@@ -517,6 +608,10 @@ static void pending_uncount(struct collector *c, const struct pending *p)
 		d->stalled--;
 	if (p->stall_reported && c->total.stalled)
 		c->total.stalled--;
+	if (p->retrying && d && d->retrying)
+		d->retrying--;
+	if (p->retrying && c->total.retrying)
+		c->total.retrying--;
 }
 
 static void pending_remove(struct collector *c, struct pending *p)
@@ -582,6 +677,7 @@ static void add_start(struct collector *c, const struct conn_event *ev)
 	if (p->dest)
 		p->dest->inflight++;
 	c->total.inflight++;
+	concurrency_changed(c, p->dest, clock_at(c, ev->ts_ns));
 	p->prev = l->newest;
 	if (l->newest)
 		l->newest->next = p;
@@ -619,6 +715,7 @@ static void pending_resolved(struct collector *c, struct dest *d, const struct c
 
 static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
 {
+	__u64 now;
 	struct dest *d;
 
 	if (ev->outcome >= OUTCOME__COUNT) {
@@ -641,6 +738,12 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 	}
 	dest_count_attempt(d, out);
 	dest_count_attempt(&c->total, out);
+	now = clock_at(c, ev->ts_ns + ev->duration_ns);
+	capacity_connect(&d->cap, ev->ts_ns);
+	capacity_connect(&c->total.cap, ev->ts_ns);
+	concurrency_changed(c, d, now);
+	if (out->outcome == OUTCOME_TIMEOUT || out->outcome == OUTCOME_ABORTED)
+		turned_away(c, d, now);
 	out->dest = d;
 	return true;
 }
@@ -648,6 +751,7 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 static void add_retransmit(struct collector *c, const struct conn_event *ev)
 {
 	struct pending *p = pending_find(c, ev->sock, ev->ts_ns);
+	__u64 now = clock_at(c, ev->ts_ns + ev->duration_ns);
 	struct dest *d;
 
 	if (p) {
@@ -659,10 +763,13 @@ static void add_retransmit(struct collector *c, const struct conn_event *ev)
 	if (d)
 		d->syn_retransmits++;
 	c->total.syn_retransmits++;
+	if (p && !p->retrying)
+		pending_retrying(c, p, now);
 }
 
 static void add_close(struct collector *c, const struct conn_event *ev)
 {
+	__u64 now = clock_at(c, ev->ts_ns);
 	struct dest *d;
 
 	d = dest_at(c, ev->family, ev->daddr, ev->dport);
@@ -671,6 +778,10 @@ static void add_close(struct collector *c, const struct conn_event *ev)
 	dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, -1);
 	if (c->total.open)
 		c->total.open--;
+	capacity_closed(&c->total.cap, ev->duration_ns);
+	if (d)
+		capacity_closed(&d->cap, ev->duration_ns);
+	concurrency_changed(c, d, now);
 }
 
 bool collector_add_event(struct collector *c, const struct conn_event *ev, struct attempt *out)
@@ -799,11 +910,17 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 			    void *ctx)
 {
 	struct pending_list *l = &c->pending;
+	__u64 now = clock_at(c, now_ns);
 	struct pending *p;
+	struct dest *d;
 
 	/* Starts arrive about in start order: the oldest are at the front. */
-	while (l->oldest && now_ns > l->oldest->start_ns + ttl_ns)
-		pending_remove(c, l->oldest);
+	while (l->oldest && now_ns > l->oldest->start_ns + ttl_ns) {
+		p = l->oldest;
+		d = p->dest;
+		pending_remove(c, p);
+		concurrency_changed(c, d, now);
+	}
 	for (p = l->unstalled; p; p = p->next) {
 		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
 		if (p->age_ns < c->stall_ns)
@@ -812,6 +929,7 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 		if (p->dest)
 			p->dest->stalled++;
 		c->total.stalled++;
+		turned_away(c, p->dest, now);
 		if (on_stall)
 			on_stall(p, ctx);
 	}

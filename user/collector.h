@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "buckets.h"
+#include "capacity.h"
 #include "connect.h"
 #include "dns_track.h"
 #include "hist.h"
@@ -95,8 +96,10 @@ struct dest {
 	struct bucket_counts handshake; /* the same in the metrics' buckets (handshake_buckets) */
 	__u64 inflight;			/* attempts in flight at the last scan */
 	__u64 stalled;			/* of which pending longer than --stall-ms */
+	__u64 retrying;			/* of which needed a SYN retransmission */
 	__u64 open;			/* established and not yet closed */
 	__u64 open_peak;
+	struct capacity cap;   /* concurrency against the limits: capacity.h */
 	double connects_per_s; /* attempts per second over the last interval */
 	__u64 attempts_at_tick;
 	struct series series;
@@ -161,6 +164,7 @@ struct pending {
 	__u16 retransmits_seen;	     /* retransmit events of it so far */
 	struct pending *prev, *next; /* in the order the starts arrived */
 	bool stall_reported;
+	bool retrying; /* needed a SYN retransmission: not carried */
 };
 
 /* The attempts in flight, oldest first, and an index by socket and start. */
@@ -224,6 +228,18 @@ void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void 
 
 /* A connect call whose return was never seen was removed after ttl. */
 void collector_expired(struct collector *c, bool connect_call);
+
+/* The limits the capacity figures are measured against (capacity_defaults until set). */
+void collector_set_limits(struct collector *c, const struct capacity_limits *limits);
+
+/*
+ * What the capacity figures have to tell since the last call (a destination
+ * or the host passing --capacity-warn, a plateau: once per crossing): fn
+ * gets each destination with d->cap.notices set, the host-wide row last;
+ * then they are cleared.
+ */
+typedef void (*capacity_fn)(const struct dest *d, void *ctx);
+void collector_take_notices(struct collector *c, capacity_fn fn, void *ctx);
 
 /* The kernel's counters, summed over CPUs, and the program runs nothing handled. */
 void collector_set_counters(struct collector *c, const __u64 *counters, __u64 missed);

@@ -70,7 +70,10 @@ static void v_dport(const struct column *col, const struct dest *d, struct cell 
 		    char buf[COLUMN_TEXT_LEN])
 {
 	(void)col, (void)buf;
-	out->num = d->key.port;
+	if (d->host_wide)
+		unknown(out);
+	else
+		out->num = d->key.port;
 }
 
 static void v_failures(const struct column *col, const struct dest *d, struct cell *out,
@@ -166,6 +169,82 @@ static void v_verdict(const struct column *col, const struct dest *d, struct cel
 {
 	(void)col, (void)buf;
 	out->text = d->host_wide ? "" : dest_verdict(d);
+}
+
+/* --- capacity ---------------------------------------------------------------------- */
+
+/*
+ * The capacity figures of one side: the NAT Gateway's for destinations, the
+ * ENIs' (host_only) for the host-wide row.  Unknown on the other side and
+ * for a name no connect went to.
+ */
+static bool capacity_side(const struct column *col, const struct dest *d, struct cell *out)
+{
+	if (col->host_only != d->host_wide || (dest_is_name_only(d) && !d->host_wide)) {
+		unknown(out);
+		return false;
+	}
+	return true;
+}
+
+/* The capacity figures, by .field. */
+enum capacity_figure { CAP_TOTAL, CAP_USED_PCT, CAP_NEEDED };
+
+static void v_capacity(const struct column *col, const struct dest *d, struct cell *out,
+		       char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	if (!capacity_side(col, d, out))
+		return;
+	switch (col->field) {
+	case CAP_TOTAL:
+		out->num = capacity_total(&d->cap);
+		break;
+	case CAP_USED_PCT:
+		out->num = capacity_used_pct(&d->cap);
+		break;
+	default:
+		out->num = capacity_needed(&d->cap);
+	}
+}
+
+static void v_concurrent_peak(const struct column *col, const struct dest *d, struct cell *out,
+			      char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	out->num = capacity_concurrent_peak(&d->cap);
+}
+
+/* Unknown until a plateau was seen. */
+static void v_capped_at(const struct column *col, const struct dest *d, struct cell *out,
+			char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	if (d->cap.capped_at)
+		out->num = d->cap.capped_at;
+	else
+		unknown(out);
+}
+
+static void v_lifetime(const struct column *col, const struct dest *d, struct cell *out,
+		       char buf[COLUMN_TEXT_LEN])
+{
+	(void)buf;
+	percentile(col, &d->cap.lifetime_us, out);
+}
+
+static void v_churn(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	(void)col, (void)buf;
+	out->text = capacity_not_reused(&d->cap) ? "not-reused" : "";
+}
+
+static void v_cause(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	(void)col;
+	out->text = capacity_cause(&d->cap, buf, COLUMN_TEXT_LEN);
 }
 
 /* --- the table ------------------------------------------------------------------ */
@@ -268,7 +347,7 @@ const struct column columns[COL__COUNT] = {
 		.help = "Median handshake latency of established attempts, microseconds",
 		.get = v_latency, .arg = 0.50,
 		.text = { 13, "P50", 9 },
-		.dash = { 14, "P50", "p50 latency", 6, .drop = 4 },
+		.dash = { 15, "P50", "p50 latency", 6, .drop = 4 },
 	},
 	[COL_P90] = {
 		.csv = "p90_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
@@ -281,7 +360,7 @@ const struct column columns[COL__COUNT] = {
 		.prom = PROM_APART, .help = "99th percentile handshake latency, microseconds",
 		.get = v_latency, .arg = 0.99,
 		.text = { 15, "P99", 9 },
-		.dash = { 15, "P99", "p99 latency", 6, .drop = 10 },
+		.dash = { 16, "P99", "p99 latency", 6, .drop = 10 },
 	},
 	[COL_MAX] = {
 		.csv = "max_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
@@ -337,7 +416,7 @@ const struct column columns[COL__COUNT] = {
 		.prom = PROM_APART, .help = "Lookups of the host name answered NOERROR",
 		.get = v_dns_field, .field = DNS_FIELD(ok),
 		.text = { 20, "DNSOK", 6 },
-		.dash = { 16, "DNSOK", "DNS ok", 5, .drop = 2 },
+		.dash = { 17, "DNSOK", "DNS ok", 5, .drop = 2 },
 	},
 	[COL_DNS_FAILED] = {
 		.csv = "dns_failed", .format = FORMAT_COUNT, .metric = METRIC_COUNTER,
@@ -353,7 +432,7 @@ const struct column columns[COL__COUNT] = {
 		.format = FORMAT_COUNT, .metric = METRIC_COUNTER,
 		.prom = PROM_APART, .help = "Lookups of the host name failed or unanswered", .get = v_dns_not_ok,
 		.text = { 21, "DNSERR", 6 },
-		.dash = { 17, "DNSFAIL", "DNS failed", 7, .drop = 5,
+		.dash = { 18, "DNSFAIL", "DNS failed", 7, .drop = 5,
 			  .paint = PAINT_NONZERO, .color = TERM_FAIL },
 	},
 	[COL_DNS_P50] = {
@@ -372,6 +451,75 @@ const struct column columns[COL__COUNT] = {
 		.text = { 3, "VERDICT", 22 },
 		.dash = { 3, "VERDICT", "verdict", 22, .paint = PAINT_VERDICT },
 	},
+	[COL_RETRYING] = {
+		.csv = "retrying", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_retrying",
+		.help = "Attempts in flight that needed a SYN retransmission: not carried",
+		.field = FIELD(retrying),
+	},
+	[COL_CONCURRENT] = {
+		.csv = "concurrent", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_concurrent",
+		.help = "Connections open plus attempts in flight not retrying: what the path carries",
+		.field = FIELD(cap.concurrent),
+	},
+	[COL_CONCURRENT_PEAK] = {
+		.csv = "concurrent_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_concurrent_peak",
+		.help = "The most connections carried at once, attempts found retrying taken out",
+		.get = v_concurrent_peak,
+	},
+	[COL_DEMAND_PEAK] = {
+		.csv = "demand_peak", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_demand_peak",
+		.help = "The most connections wanted at once: open plus every attempt in flight",
+		.field = FIELD(cap.demand_peak),
+	},
+	[COL_CAPPED_AT] = {
+		.csv = "capped_at", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.prom = "synscope_connections_capped_at",
+		.help = "The open count's plateau while attempts were turned away; absent when none",
+		.get = v_capped_at,
+	},
+	[COL_NAT_CAPACITY] = {
+		.csv = "nat_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "Connections the NAT Gateway carries to the destination: --nat-limit x --nat-ips",
+		.get = v_capacity, .field = CAP_TOTAL,
+	},
+	[COL_NAT_USED_PCT] = {
+		.csv = "nat_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
+		.help = "Concurrent connections as a share of the NAT capacity",
+		.get = v_capacity, .field = CAP_USED_PCT,
+		.dash = { 14, "NAT%", "NAT capacity used", 5, .drop = 13, .paint = PAINT_CAPACITY },
+	},
+	[COL_NAT_IPS_NEEDED] = {
+		.csv = "nat_ips_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "NAT Gateway addresses the demand peak needs: ceil(demand peak / --nat-limit)",
+		.get = v_capacity, .field = CAP_NEEDED,
+	},
+	[COL_ENI_CAPACITY] = {
+		.csv = "eni_capacity", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "Connections the host's Hyperplane ENIs carry: --eni-limit x --enis",
+		.get = v_capacity, .field = CAP_TOTAL, .host_only = true,
+	},
+	[COL_ENI_USED_PCT] = {
+		.csv = "eni_used_pct", .format = FORMAT_PERCENT, .metric = METRIC_GAUGE,
+		.help = "The host's concurrent connections as a share of the ENI capacity",
+		.get = v_capacity, .field = CAP_USED_PCT, .host_only = true,
+	},
+	[COL_ENIS_NEEDED] = {
+		.csv = "enis_needed", .format = FORMAT_COUNT, .metric = METRIC_GAUGE,
+		.help = "Hyperplane ENIs the host's demand peak needs: ceil(demand peak / --eni-limit)",
+		.get = v_capacity, .field = CAP_NEEDED, .host_only = true,
+	},
+	[COL_LIFETIME_P50] = {
+		.csv = "lifetime_p50_us", .format = FORMAT_DURATION, .metric = METRIC_GAUGE,
+		.prom = "synscope_connection_lifetime_p50_seconds",
+		.help = "Median lifetime of the connections that closed, established to close",
+		.get = v_lifetime, .arg = 0.50,
+	},
+	[COL_CHURN] = { .csv = "churn", .format = FORMAT_TEXT, .get = v_churn },
+	[COL_CAUSE] = { .csv = "cause", .format = FORMAT_TEXT, .get = v_cause },
 };
 
 /* --- for the outputs ------------------------------------------------------------ */

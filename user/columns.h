@@ -55,6 +55,20 @@ enum column_id {
 	COL_DNS_P50,	     /* lookup latency of the answered ones */
 	COL_DNS_P99,	     /* lookup latency */
 	COL_VERDICT,	     /* the failure pattern in a word */
+	COL_RETRYING,	     /* attempts in flight that needed a SYN retransmission */
+	COL_CONCURRENT,	     /* open + in flight not retrying: what the path carries */
+	COL_CONCURRENT_PEAK, /* its highest */
+	COL_DEMAND_PEAK,     /* the highest open + every attempt in flight */
+	COL_CAPPED_AT,	     /* the open count's plateau while attempts were turned away */
+	COL_NAT_CAPACITY,    /* --nat-limit x --nat-ips; destinations only */
+	COL_NAT_USED_PCT,    /* concurrent / NAT capacity */
+	COL_NAT_IPS_NEEDED,  /* ceil(demand_peak / --nat-limit) */
+	COL_ENI_CAPACITY,    /* --eni-limit x --enis; the host-wide row only */
+	COL_ENI_USED_PCT,    /* concurrent / ENI capacity */
+	COL_ENIS_NEEDED,     /* ceil(demand_peak / --eni-limit) */
+	COL_LIFETIME_P50,    /* median lifetime of closed connections */
+	COL_CHURN,	     /* "not-reused" when connections evidently are not */
+	COL_CAUSE,	     /* the limit capped_at matches, "" when none */
 	COL__COUNT,
 };
 
@@ -81,6 +95,7 @@ enum column_paint {
 	PAINT_NONZERO,	/* in .color when the count is not zero */
 	PAINT_VERDICT,	/* in the colour of what the verdict says */
 	PAINT_STALLING, /* as a warning while the destination has stalled connects */
+	PAINT_CAPACITY, /* a warning past --capacity-warn, a failure once capped */
 };
 
 /* What a column holds for one destination. */
@@ -116,8 +131,9 @@ struct column {
 	/* The value: get(), or else the __u64 at offset field of struct dest. */
 	void (*get)(const struct column *col, const struct dest *d, struct cell *out,
 		    char buf[COLUMN_TEXT_LEN]);
-	size_t field; /* also for get(): which field it reads */
-	double arg;   /* for get(): which percentile */
+	size_t field;	/* also for get(): which field it reads */
+	double arg;	/* for get(): which percentile */
+	bool host_only; /* a figure of the host-wide row only: no per-destination metric family */
 	/* In the summary printed at exit; shown when it has a title. */
 	struct {
 		unsigned int at; /* its place, 1 leftmost */

@@ -439,6 +439,8 @@ void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns
 	time_iso_fmt(snapshot, sizeof(snapshot), snapshot_wall_ns);
 	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
 		summary_row(f, order, n, d, snapshot);
+	/* The host-wide figures last, daddr "*": the ENI capacity is the host's. */
+	summary_row(f, order, n, collector_total(c), snapshot);
 }
 
 void csv_lookup_header(FILE *f)

@@ -78,7 +78,7 @@ void csv_field(FILE *f, const char *s);
 void csv_attempt_header(FILE *f);
 void csv_attempt_row(FILE *f, const struct attempt *a);
 
-/* --summary-csv: the per-destination table, one snapshot per call. */
+/* --summary-csv: the per-destination table and the host-wide row, one snapshot per call. */
 void csv_summary_header(FILE *f);
 void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns);
 

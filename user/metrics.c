@@ -455,7 +455,8 @@ static void families_of(struct metrics_scrape *s)
 	*f++ = (struct family){ FAM_BUILD_INFO, 0 };
 	*f++ = (struct family){ FAM_ATTEMPTS, 0 };
 	for (i = 0; i < s->n_exported; i++) {
-		*f++ = (struct family){ FAM_COLUMN, i };
+		if (!columns[s->exported[i].id].host_only)
+			*f++ = (struct family){ FAM_COLUMN, i };
 		if (s->exported[i].host_known)
 			*f++ = (struct family){ FAM_HOST_COLUMN, i };
 	}

@@ -89,6 +89,14 @@ static void on_stall(const struct pending *p, void *ctx)
 		text_stall(stdout, p);
 }
 
+static void on_capacity(const struct dest *d, void *ctx)
+{
+	struct session *s = ctx;
+
+	if (!s->quiet_text)
+		text_capacity(stdout, d);
+}
+
 static void on_lookup(const struct lookup *l, void *ctx)
 {
 	struct session *s = ctx;
@@ -315,6 +323,7 @@ static int loop(struct session *s)
 		err = refresh(s, false);
 		if (err)
 			break;
+		collector_take_notices(s->collector, on_capacity, s);
 		/* One write for the lines of this batch, not one per line. */
 		if (!s->quiet_text)
 			stdout_flush(s);
@@ -350,11 +359,13 @@ static int finish(struct session *s)
 
 	if (!err && s->tracer.skel)
 		err = refresh(s, true);
+	collector_take_notices(s->collector, on_capacity, s);
 	collector_tick(s->collector, mono_now_ns());
 	summary_snapshot(s, wall_now_ns());
 	if (s->stdout_gone)
 		return err;
 	summary_print(stdout, s->collector);
+	capacity_print(stdout, s->collector);
 	accounting_print(stdout, collector_accounting(s->collector));
 	if (s->dns_on)
 		dns_accounting_print(stdout, s->collector);
@@ -514,6 +525,7 @@ int run_session(const struct config *cfg, const struct kernel_support *ks)
 		err = -ENOMEM;
 		goto out;
 	}
+	collector_set_limits(s.collector, &cfg->limits);
 	err = outputs_open(&s);
 	if (err)
 		goto out_close_outputs;

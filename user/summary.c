@@ -65,6 +65,111 @@ void summary_print(FILE *f, const struct collector *c)
 	dest_print(f, order, n, collector_total(c));
 }
 
+/* --- capacity ------------------------------------------------------------------ */
+
+/* A destination worth a word: capped, its demand past the warning, or churning. */
+static bool capacity_affected(const struct dest *d)
+{
+	const struct capacity *cap = &d->cap;
+
+	return cap->capped_at ||
+	       cap->demand_peak * 100 >= capacity_limits_of(cap)->warn_pct * capacity_total(cap) ||
+	       capacity_not_reused(cap);
+}
+
+static void capacity_plateau_print(FILE *f, const struct capacity *cap)
+{
+	char cause[CAPACITY_CAUSE_LEN];
+
+	fprintf(f, "capped at %llu open connections while attempts were turned away: %s\n",
+		(unsigned long long)cap->capped_at,
+		cap->cause_k ? capacity_cause(cap, cause, sizeof(cause))
+			     : "no known limit matches (a firewall's connection limit, a "
+			       "server's full backlog, ...)");
+}
+
+/* What to add: more addresses or subnets, or beyond one NAT Gateway the alternatives. */
+static void capacity_advice_print(FILE *f, const struct capacity *cap)
+{
+	__u64 needed = capacity_needed(cap), have = capacity_units(cap);
+
+	fprintf(f, ": %llu %s needed", (unsigned long long)needed, capacity_unit_name(cap, needed));
+	if (!cap->host_wide && needed > MAX_NAT_IPS)
+		fprintf(f, ", more than one NAT Gateway can have (%d): %s", MAX_NAT_IPS,
+			capacity_nat_alternatives);
+	else if (needed > have && cap->host_wide)
+		fprintf(f, ": add %llu private subnet%s (each adds an ENI)",
+			(unsigned long long)(needed - have), needed - have == 1 ? "" : "s");
+	else if (needed > have)
+		fprintf(f, ": add %llu secondary address%s to the NAT Gateway (--nat-ips %llu)",
+			(unsigned long long)(needed - have), needed - have == 1 ? "" : "es",
+			(unsigned long long)needed);
+	else
+		fprintf(f, " (%u now)", capacity_units(cap));
+	putc('\n', f);
+}
+
+static void capacity_figures_print(FILE *f, const struct capacity *cap)
+{
+	__u64 total = capacity_total(cap);
+
+	fprintf(f, "concurrent peak %llu, demand peak %llu (%.1f%% of the %s capacity %llu)",
+		(unsigned long long)capacity_concurrent_peak(cap),
+		(unsigned long long)cap->demand_peak, total ? cap->demand_peak * 100.0 / total : 0,
+		capacity_kind(cap), (unsigned long long)total);
+	capacity_advice_print(f, cap);
+}
+
+static void churn_print(FILE *f, const struct dest *d)
+{
+	char lifetime[DURATION_STRLEN];
+
+	fprintf(f,
+		"    churn: %.1f new connects/s, median connection lifetime %s: connections are "
+		"not reused; reusing them (keep-alive, a pool) needs fewer\n",
+		capacity_connect_rate(&d->cap, d->attempts),
+		duration_fmt(lifetime, sizeof(lifetime), capacity_lifetime_p50(&d->cap) * 1000));
+}
+
+/* "  WHO: " then the plateau and the figures, on one or two lines. */
+static void capacity_row_print(FILE *f, const struct dest *d, const char *who)
+{
+	fprintf(f, "  %s: ", who);
+	if (d->cap.capped_at) {
+		capacity_plateau_print(f, &d->cap);
+		fprintf(f, "    ");
+	}
+	capacity_figures_print(f, &d->cap);
+	if (capacity_not_reused(&d->cap))
+		churn_print(f, d);
+}
+
+void capacity_print(FILE *f, const struct collector *c)
+{
+	const struct capacity_limits *l = capacity_limits_of(&collector_total(c)->cap);
+	char who[ENDPOINT_STRLEN + HOST_LEN + 2], dst[ENDPOINT_STRLEN];
+	const struct dest *d;
+	bool any = false;
+
+	fprintf(f,
+		"capacity: NAT Gateway %llu connections per destination x %u address%s, "
+		"Hyperplane ENI %llu x %u ENI%s, warning at %u%%\n",
+		(unsigned long long)l->nat_limit, l->nat_ips, l->nat_ips == 1 ? "" : "es",
+		(unsigned long long)l->eni_limit, l->enis, l->enis == 1 ? "" : "s", l->warn_pct);
+	for (d = collector_next(c, NULL); d; d = collector_next(c, d)) {
+		if (dest_is_name_only(d) || !capacity_affected(d))
+			continue;
+		snprintf(who, sizeof(who), "%s %s",
+			 endpoint_fmt(dst, sizeof(dst), d->key.family, d->key.addr, d->key.port),
+			 d->host[0] ? d->host : "-");
+		capacity_row_print(f, d, who);
+		any = true;
+	}
+	if (!any)
+		fprintf(f, "  no destination capped or near its NAT capacity\n");
+	capacity_row_print(f, collector_total(c), "host-wide");
+}
+
 void accounting_print(FILE *f, const struct accounting *a)
 {
 	fprintf(f,

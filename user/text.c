@@ -150,3 +150,60 @@ void text_lookup(FILE *f, const struct lookup *l)
 		l->result == LOOKUP_UNANSWERED ? "" : duration_fmt(lat, sizeof(lat), l->latency_ns),
 		*l->canonical ? " cname " : "", l->canonical);
 }
+
+/* "198.18.0.2:443 api.test" or "host-wide". */
+static const char *capacity_who(char *buf, size_t len, const struct dest *d)
+{
+	char dst[ENDPOINT_STRLEN];
+
+	if (d->host_wide)
+		snprintf(buf, len, "host-wide");
+	else
+		snprintf(buf, len, "%s %s",
+			 endpoint_fmt(dst, sizeof(dst), d->key.family, d->key.addr, d->key.port),
+			 d->host[0] ? d->host : "-");
+	return buf;
+}
+
+static void capacity_warn_line(FILE *f, const struct dest *d, const char *who)
+{
+	const struct capacity *cap = &d->cap;
+	char time[TIME_STRLEN];
+	__u64 total = capacity_total(cap);
+
+	fprintf(f,
+		"%-12s %-7s %-15s CAPACITY %s: %llu concurrent connections, %.1f%% of the %s "
+		"capacity %llu (%llu x %u %s)\n",
+		time_hms_fmt(time, sizeof(time), wall_of_mono(cap->warn_ns)), "-", "-", who,
+		(unsigned long long)cap->warn_concurrent,
+		total ? cap->warn_concurrent * 100.0 / total : 0, capacity_kind(cap),
+		(unsigned long long)total, (unsigned long long)capacity_unit(cap),
+		capacity_units(cap), capacity_unit_name(cap, capacity_units(cap)));
+}
+
+static void capacity_plateau_line(FILE *f, const struct dest *d, const char *who)
+{
+	const struct capacity *cap = &d->cap;
+	__u64 unit = capacity_unit(cap), needed = (cap->plateau_demand + unit - 1) / unit;
+	char time[TIME_STRLEN], cause[CAPACITY_CAUSE_LEN];
+
+	fprintf(f,
+		"%-12s %-7s %-15s CAPACITY %s: capped at %llu open connections while attempts are "
+		"turned away: %s; demand peak %llu needs %llu %s of %llu\n",
+		time_hms_fmt(time, sizeof(time), wall_of_mono(cap->plateau_ns)), "-", "-", who,
+		(unsigned long long)cap->capped_at,
+		cap->cause_k ? capacity_cause(cap, cause, sizeof(cause)) : "no known limit matches",
+		(unsigned long long)cap->plateau_demand, (unsigned long long)needed,
+		capacity_unit_name(cap, needed), (unsigned long long)unit);
+}
+
+void text_capacity(FILE *f, const struct dest *d)
+{
+	char who[ENDPOINT_STRLEN + HOST_LEN + 2];
+
+	capacity_who(who, sizeof(who), d);
+	if (d->cap.notices & NOTICE_WARN)
+		capacity_warn_line(f, d, who);
+	if (d->cap.notices & NOTICE_PLATEAU)
+		capacity_plateau_line(f, d, who);
+}

@@ -92,7 +92,9 @@ expect_own_bucket() {
 }
 
 read -r lo hi < <(bucket_of 8090)
-expect_match "no retransmission: a sub-millisecond bucket" "$hi" '^0\.000[0-9]*$'
+# At most 1 ms: on the shared 2-vCPU machine a veth handshake took 617 us
+# (bucket (0.0005, 0.001]) while other tests ran; the point is "no 1 s bucket".
+expect_match "no retransmission: a sub-millisecond bucket" "$hi" '^0\.(000[0-9]*|001)$'
 for ((k = 1; k <= LINEAR_K; k++)); do
 	expect_own_bucket linear $((8090 + k)) "$k" "${LINEAR[@]}"
 done

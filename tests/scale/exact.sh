@@ -14,10 +14,11 @@
 . "$(dirname "$0")/../lib.sh"
 
 LAB=$ROOT/tools/lab
+. "$ROOT/tools/seed-burst" # the burst, shared with make demo
 export SYNLAB_PREFIX=synscale- SYNLAB_BLOCK=3
-CONNECTS=${SCALE_CONNECTS:-60000}
-PROCS=${SCALE_PROCS:-4}
-DIRECT=${SCALE_DIRECT:-4000}
+CONNECTS=${SCALE_CONNECTS:-$SEED_CONNECTS}
+PROCS=${SCALE_PROCS:-$SEED_PROCS}
+DIRECT=${SCALE_DIRECT:-$SEED_DIRECT}
 BURST_PID=
 
 # Always clean up: the burst, the tracer (lib.sh), the lab, even when killed.

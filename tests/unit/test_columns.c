@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The column table: the summary CSV's header and every one of its rows have
- * the table's columns in the table's order, each field holding that
- * column's value; each output's places are 1..n without gaps; every shown
- * column has what its output needs.
+ * The column table: the summary CSV's header and every one of its rows (the
+ * host-wide one last) have the table's columns in the table's order, each
+ * field holding that column's value; each output's places are 1..n without
+ * gaps; every shown column has what its output needs.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -120,6 +120,11 @@ static void test_csv_rows_follow_the_table(void **state)
 		for (i = 0; i < n; i++)
 			check_field(order[i], d, fields[1 + i]);
 	}
+	/* Then the host-wide row, daddr "*". */
+	assert_int_equal(record_split(&p, fields), n + 1);
+	for (i = 0; i < n; i++)
+		check_field(order[i], collector_total(c), fields[1 + i]);
+	assert_string_equal(fields[2], "*"); /* after snapshot_ts and family */
 	assert_string_equal(p, "");
 	fclose(f);
 	free(text);

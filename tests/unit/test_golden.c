@@ -117,6 +117,7 @@ static void produce(struct outputs *o)
 	assert_non_null(c);
 	scenario_run(c, &sink);
 	summary_print(o->f[OUT_SUMMARY], c);
+	capacity_print(o->f[OUT_SUMMARY], c);
 	accounting_print(o->f[OUT_SUMMARY], collector_accounting(c));
 	dns_accounting_print(o->f[OUT_SUMMARY], c);
 	metrics_print(o->f[OUT_METRICS], c);

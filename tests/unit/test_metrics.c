@@ -411,6 +411,16 @@ static void test_every_column_exported(void **state)
 				 len > 6 && !strcmp(name + len - 6, "_total"));
 		assert_false(strstr(name, "_us") && !strcmp(strstr(name, "_us"), "_us"));
 		assert_false(strstr(name, "_pct"));
+		/* A figure of the host-wide row only has the host's family only. */
+		if (col->host_only) {
+			snprintf(want, sizeof(want), "\n# TYPE synscope_host_%s gauge\n", name + 9);
+			if (!strstr(s->text, want))
+				fail_msg("column %u: no family synscope_host_%s", i, name + 9);
+			snprintf(want, sizeof(want), "\n# TYPE %s ", name);
+			if (strstr(s->text, want))
+				fail_msg("column %u: a per-destination family %s", i, name);
+			continue;
+		}
 		snprintf(want, sizeof(want), "\n# TYPE %s %s\n", name,
 			 col->metric == METRIC_COUNTER ? "counter" : "gauge");
 		if (!strstr(s->text, want))

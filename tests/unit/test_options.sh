@@ -51,6 +51,11 @@ TABLE='
 --ringbuf-mb      | number  | 1 2 1024                         | 0 3 1023 2048             |      |
 --metrics         | listen  | :9464 127.0.0.1:9464 [::1]:9464 :1 :65535 | :0 :65536 9464 1.2.3:9464 [::1:9464 ::1:9464 [198.18.0.1]:9464 | |
 --metrics-max-destinations | number | 1 500 1000000     | 0 1000001                 | --metrics :9464 |
+--nat-limit       | number  | 1 55000 100000000                | 0 100000001               |      |
+--nat-ips         | number  | 1 2 8                            | 0 9                       |      |
+--eni-limit       | number  | 1 65000 100000000                | 0 100000001               |      |
+--enis            | number  | 1 2 1024                         | 0 1025                    |      |
+--capacity-warn   | number  | 1 80 100                         | 0 101                     |      |
 --connect-errors  | flag    |                                  |                           |      |
 --help            | builtin |                                  |                           |      |
 --usage           | builtin |                                  |                           |      |

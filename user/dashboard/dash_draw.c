@@ -8,7 +8,7 @@
 #include "dash_draw.h"
 #include "format.h"
 
-#define HEADER_LINES 7 /* identity, totals (3), DNS, events, status */
+#define HEADER_LINES 8 /* identity, totals (3), DNS, events, capacity, status */
 
 /* --- primitives ------------------------------------------------------------------ */
 
@@ -128,6 +128,33 @@ static void header_dns_events(const struct view *v, int y)
 	     (unsigned long long)accounting_expired(a));
 }
 
+/* The host's connections against its ENIs' capacity; the NAT's limits, per destination. */
+static void header_capacity(const struct view *v, const struct dash_info *info, int y)
+{
+	const struct cell *c = v->snap.host.cells;
+	const struct capacity_limits *l = &info->limits;
+	const char *cause = c[COL_CAUSE].text ? c[COL_CAUSE].text : "";
+	double used = c[COL_ENI_USED_PCT].num;
+	int x;
+
+	x = putf(y, 0, A_BOLD, "CAPACITY ");
+	x = putf(y, x, 0, "host %llu concurrent of ENI %llu x %u: ",
+		 (unsigned long long)c[COL_CONCURRENT].num, (unsigned long long)l->eni_limit,
+		 l->enis);
+	x = putf(y, x, used >= l->warn_pct ? term_attr(TERM_WARN) : 0, "%.1f%%", used);
+	x = putf(y, x, 0, "  peak %llu  demand peak %llu  ENIs needed %llu",
+		 (unsigned long long)c[COL_CONCURRENT_PEAK].num,
+		 (unsigned long long)c[COL_DEMAND_PEAK].num,
+		 (unsigned long long)c[COL_ENIS_NEEDED].num);
+	if (c[COL_CAPPED_AT].state == CELL_VALUE)
+		x = putf(y, x + 2, term_attr(TERM_FAIL), "capped at %llu: %s",
+			 (unsigned long long)c[COL_CAPPED_AT].num,
+			 *cause ? cause : "no known limit");
+	putf(y, x + 2, 0, "NAT %llu x %u address%s per destination, warn at %u%%",
+	     (unsigned long long)l->nat_limit, l->nat_ips, l->nat_ips == 1 ? "" : "es",
+	     l->warn_pct);
+}
+
 static void status_line(const struct view *v, const char *warning, int y)
 {
 	int x;
@@ -146,7 +173,8 @@ static int header_draw(const struct view *v, const struct dash_info *info)
 	header_identity(v, info, 0);
 	header_totals(v, 1);
 	header_dns_events(v, 4);
-	status_line(v, info->warning, 6);
+	header_capacity(v, info, 6);
+	status_line(v, info->warning, 7);
 	return HEADER_LINES;
 }
 
@@ -240,11 +268,17 @@ static const char *cell_text(char *buf, size_t len, const struct view_row *r, en
 	}
 }
 
-static int cell_attr(const struct view_row *r, enum column_id id)
+static int cell_attr(const struct view_row *r, enum column_id id, const struct dash_info *info)
 {
 	const struct column *col = &columns[id];
 
 	switch (col->dash.paint) {
+	case PAINT_CAPACITY:
+		if (r->cells[COL_CAPPED_AT].state == CELL_VALUE)
+			return term_attr(TERM_FAIL);
+		return r->cells[id].state == CELL_VALUE && r->cells[id].num >= info->limits.warn_pct
+			       ? term_attr(TERM_WARN)
+			       : 0;
 	case PAINT_VERDICT:
 		return verdict_attr(r->cells[id].text);
 	case PAINT_STALLING:
@@ -256,8 +290,8 @@ static int cell_attr(const struct view_row *r, enum column_id id)
 	}
 }
 
-static void row_draw(const struct view *v, const struct layout *l, const struct view_row *r, int y,
-		     bool selected)
+static void row_draw(const struct view *v, const struct dash_info *info, const struct layout *l,
+		     const struct view_row *r, int y, bool selected)
 {
 	int base = selected ? A_REVERSE : 0;
 	char buf[HOST_LEN];
@@ -270,7 +304,7 @@ static void row_draw(const struct view *v, const struct layout *l, const struct 
 
 		if (l->x[i] < 0)
 			continue;
-		putf(y, l->x[i], base | cell_attr(r, id),
+		putf(y, l->x[i], base | cell_attr(r, id, info),
 		     column_is_text(&columns[id]) ? "%-*s" : "%*s", l->w[i],
 		     cell_text(buf, sizeof(buf), r, id, l->w[i]));
 	}
@@ -292,7 +326,7 @@ static void heading_draw(const struct view *v, const struct layout *l, int y)
 	}
 }
 
-static void table_draw(struct view *v, int y, int h)
+static void table_draw(struct view *v, const struct dash_info *info, int y, int h)
 {
 	struct layout l;
 	size_t i;
@@ -303,7 +337,7 @@ static void table_draw(struct view *v, int y, int h)
 	heading_draw(v, &l, y);
 	view_set_page(v, h - 1);
 	for (i = 0; i < v->page && v->top + i < v->n_rows; i++)
-		row_draw(v, &l, v->rows[v->top + i], y + 1 + i, v->top + i == v->sel);
+		row_draw(v, info, &l, v->rows[v->top + i], y + 1 + i, v->top + i == v->sel);
 	if (!v->n_rows)
 		putf(y + 1, 1, 0, "%s",
 		     v->snap.n_rows ? "no destination matches the filter" : "no connects seen yet");
@@ -386,7 +420,7 @@ static void main_draw(struct view *v, const struct dash_info *info)
 	int y = header_draw(v, info), help_y = LINES - 1;
 	int stall_h = stalls_height(v, help_y - y);
 
-	table_draw(v, y, help_y - stall_h - y);
+	table_draw(v, info, y, help_y - stall_h - y);
 	stalls_draw(v, info, help_y - stall_h, stall_h);
 	help_draw(v, help_y);
 }

@@ -19,8 +19,9 @@ struct dash_info {
 	char mode[32];
 	__u64 interval_ms;
 	__u64 stall_ms;
-	__u64 start_ns;	   /* monotonic */
-	bool utf8;	   /* the sparklines' glyphs */
+	__u64 start_ns;		       /* monotonic */
+	struct capacity_limits limits; /* --nat-limit, --eni-limit, --capacity-warn, ... */
+	bool utf8;		       /* the sparklines' glyphs */
 	char warning[160]; /* what went wrong outside the view (a CSV file failed); "" if nothing */
 };
 

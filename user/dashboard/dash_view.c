@@ -160,12 +160,16 @@ static void snapshot_tables(struct snapshot *s, const struct collector *c)
 	if (!reserve((void **)&s->strings, &s->strings_cap, 1, 1))
 		s->strings[0] = '\0';
 	snapshot_rows(s, c);
+	row_fill(s, &s->host, collector_total(c));
 	snapshot_stalls(s, c);
 	base = s->strings ? s->strings : none;
-	for (i = 0; i < s->n_rows; i++)
+	for (i = 0; i <= s->n_rows; i++) {
+		struct view_row *r = i < s->n_rows ? &s->rows[i] : &s->host;
+
 		for (j = 0; j < COL__COUNT; j++)
 			if (column_is_text(&columns[j]))
-				s->rows[i].cells[j].text = base + s->rows[i].text_off[j];
+				r->cells[j].text = base + r->text_off[j];
+	}
 	for (i = 0; i < s->n_stalls; i++)
 		s->stalls[i].host = base + s->stalls[i].host_off;
 }

@@ -92,6 +92,7 @@ struct snapshot {
 	__u64 inflight;
 	__u64 stalled;
 	struct accounting acct;
+	struct view_row host; /* every destination together: the header's capacity line */
 	struct view_row *rows;
 	size_t n_rows, cap_rows;
 	struct stall *stalls; /* oldest first */

@@ -68,6 +68,7 @@ static void info_fill(struct dash_info *info, const struct config *cfg, const ch
 	snprintf(info->mode, sizeof(info->mode), "%s", mode);
 	info->interval_ms = cfg->interval_ms;
 	info->stall_ms = cfg->stall_ms;
+	info->limits = cfg->limits;
 	info->utf8 = term_utf8();
 	info->start_ns = mono_now_ns();
 }
