@@ -5,6 +5,7 @@
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
 # make vm         the attach modes this machine refuses, in a QEMU VM
+# make unit-asan  the unit tests with ASan (leaks too) and UBSan (build-asan/)
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
@@ -79,8 +80,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale format \
-	check-format clean install uninstall
+.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-metrics tsan scale \
+	format check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -186,6 +187,14 @@ run:
 unit: $(UNIT_BINS) $(MANPAGE_NAMES) synscope
 	$(Q)tests/run-unit.sh $(UNIT_BINS) $(UNIT_SCRIPTS)
 
+# The unit tests and the library again, built in build-asan/ with ASan and
+# UBSan; any leak, invalid access or undefined behaviour fails.
+ASAN_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_ENV  := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+unit-asan:
+	$(Q)$(ASAN_ENV) $(MAKE) --no-print-directory OUTPUT=build-asan SANITIZE="$(ASAN_SANITIZE)" unit
+
 e2e: all
 	$(Q)tests/run-e2e.sh
 
@@ -208,6 +217,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check-format
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory unit-asan
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(Q)$(MAKE) --no-print-directory e2e
 	$(Q)$(MAKE) --no-print-directory scale
@@ -234,7 +244,7 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8
 
 clean:
-	$(Q)rm -rf $(OUTPUT) build-tsan synscope
+	$(Q)rm -rf $(OUTPUT) build-tsan build-asan synscope
 
 -include $(wildcard $(OUTPUT)/*.d $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(OUTPUT)/tests/*.d \
 	$(OUTPUT)/tests/support/*.d $(OUTPUT)/tools/*.d)
