@@ -947,6 +947,13 @@ __u64 accounting_dropped(const struct accounting *a)
 	       a->alloc_failed;
 }
 
+__u64 accounting_outcomes_lost(const struct accounting *a)
+{
+	__u64 produced = a->produced[EVENT_ATTEMPT], delivered = a->delivered[EVENT_ATTEMPT];
+
+	return produced > delivered ? produced - delivered : 0;
+}
+
 __u64 accounting_expired(const struct accounting *a)
 {
 	return a->expired_inflight + a->expired_calls;
