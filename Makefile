@@ -7,7 +7,8 @@
 # make vm         the attach modes this machine refuses, in a QEMU VM
 # make unit-asan  the unit tests with ASan (leaks too) and UBSan (build-asan/)
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
-# make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
+# make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time, and a
+#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
@@ -202,6 +203,7 @@ e2e: all
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh
+	$(Q)tests/bench/soak.sh
 
 # 64,000 connects through the lab's NAT at full size, synscope's counts
 # against the load generator's and the kernel's (part of make test).
