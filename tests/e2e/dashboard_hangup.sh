@@ -17,7 +17,10 @@ tm new-session -d -s hup -x 160 -y 40 \
 	"trap '' HUP; '$SYNSCOPE' --dashboard --dst $NET.0/24 --csv '$WORK/attempts.csv' -i 0.2 \
 		2>'$WORK/tracer.err'; echo \$? >'$WORK/exit'"
 wait_for_text "$WORK/tracer.err" "tracing in" 60 || fail "synscope did not start: $(cat "$WORK/tracer.err")"
-pid=$(pgrep -P "$(tm display -p -t hup '#{pane_pid}')" -x "$(basename "$SYNSCOPE")" || echo 0)
+pid=$(pgrep -P "$(tm display -p -t hup '#{pane_pid}')" -x "$(basename "$SYNSCOPE")" || true)
+[ -n "$pid" ] || { fail "no synscope process in the tmux pane"; finish; }
+# Killed on exit whatever happens: one that spins would otherwise outlive the test.
+BACKGROUND+=("$pid")
 in_client "$CONNBURST" -q -n 3 "$SERVER4" 8084 >/dev/null
 sleep 0.5
 
@@ -42,7 +45,6 @@ if [ "$used" -lt 100 ]; then
 else
 	fail "CPU from the hangup on: $used ticks in $((i / 10)) s (a spin)"
 fi
-kill -KILL "$pid" 2>/dev/null || true
 expect_match "says why it stopped" "$(cat "$WORK/tracer.err")" 'terminal .*gone'
 expect_eq "the CSV was written and closed" "$(attempts outcome | sort | uniq -c | xargs)" "3 established"
 finish

@@ -9,13 +9,7 @@
 # those counts.
 . "$(dirname "$0")/../lib.sh"
 
-NET=198.19.$((ID % 250 + 1))
-# shellcheck disable=SC2034 # read by lab_up
-CLIENT4=$NET.1
-SERVER4=$NET.2
-TMUX_SOCKET=$WORK/tmux.sock
-tm() { tmux -S "$TMUX_SOCKET" "$@"; }
-trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
+own_subnet
 LIMITS=(--ringbuf-mb 1 --max-inflight 16 --max-open 16 --inflight-ttl 1)
 
 # acct NAME: a count of the event accounting ("ring buffer full", "expired", ...).
