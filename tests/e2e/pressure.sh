@@ -4,7 +4,7 @@
 # --max-open: attempts beyond the in-flight cap, connections beyond the
 # open cap, attempts that outlive --inflight-ttl and a ring buffer that
 # overflows (synscope stopped with SIGSTOP during a burst) are all counted
-# and shown, in the summary and the dashboard's header; synscope keeps
+# and shown, in the summary, the metrics and the dashboard's header; synscope keeps
 # running, and every attempt of the load generator is a CSV row or one of
 # those counts.
 . "$(dirname "$0")/../lib.sh"
@@ -21,7 +21,14 @@ lab_up
 client_sysctl net.ipv4.tcp_syn_retries=1
 server_nft 'tcp dport 8094 drop'
 start_listener "$SERVER4" 8093 --backlog 4096
-start_tracer --dst "$NET.0/24" "${LIMITS[@]}" --summary-csv "$WORK/summary.csv" --interval 0.5
+# metric FATE REASON: synscope_events_total{fate=FATE,reason=REASON} in the last scrape.
+metric() {
+	awk -v l="{fate=\"$1\",reason=\"$2\"}" '$1 == "synscope_events_total" l { print $2 }' \
+		"$WORK/metrics.txt"
+}
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_tracer --dst "$NET.0/24" "${LIMITS[@]}" --summary-csv "$WORK/summary.csv" --interval 0.5 \
+	--metrics "127.0.0.1:$PORT"
 
 # 40 at once to a port that drops SYNs, given up after 2.5 s: 16 followed
 # (and expired after 1 s), 24 beyond the cap.
@@ -36,6 +43,7 @@ sleep 1
 # It keeps running: 5 more, all seen.
 in_client "$CONNBURST" -q -n 5 "$SERVER4" 8093 >/dev/null
 sleep 0.5
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.txt" || fail "no metrics at :$PORT"
 kill -INT "$TRACER_PID"
 rc=0
 wait "$TRACER_PID" || rc=$?
@@ -58,6 +66,13 @@ expect_eq "CSV rows + in-flight map full + expired + outcomes lost = the load ge
 	"$((rows + $(acct 'in-flight map full') + $(acct expired) + $(outcomes lost)))" "$generated"
 expect_eq "the last 5, after the overflow, all seen" \
 	"$(attempts outcome | tail -n 5 | sort | uniq -c | xargs)" "5 established"
+# The metrics, scraped just before the end, say the same.
+expect_eq "metrics: in-flight map full" "$(metric dropped inflight_map_full)" "$(acct 'in-flight map full')"
+expect_eq "metrics: expired" "$(metric expired inflight)" "$(acct expired)"
+expect_eq "metrics: open map full" "$(metric dropped open_map_full)" "$(acct 'open map full')"
+expect_eq "metrics: ring buffer full" "$(metric dropped ringbuf_full)" "$(acct 'ring buffer full')"
+expect_eq "metrics: outcomes lost" "$(($(metric produced attempt) - $(metric delivered attempt)))" \
+	"$(outcomes lost)"
 expect_match "the summary's total is the rows" "$(grep '^TOTAL' "$WORK/tracer.out")" "^TOTAL +- +$rows "
 
 # The dashboard's header says the same while it runs.
