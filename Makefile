@@ -193,8 +193,10 @@ unit: $(UNIT_BINS) $(MANPAGE_NAMES) synscope
 ASAN_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_ENV  := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ASAN_UNIT_BINS := $(patsubst $(OUTPUT)/%,build-asan/%,$(UNIT_BINS))
 unit-asan:
-	$(Q)$(ASAN_ENV) $(MAKE) --no-print-directory OUTPUT=build-asan SANITIZE="$(ASAN_SANITIZE)" unit
+	$(Q)$(MAKE) --no-print-directory OUTPUT=build-asan SANITIZE="$(ASAN_SANITIZE)" $(ASAN_UNIT_BINS)
+	$(Q)$(ASAN_ENV) tests/run-unit.sh $(ASAN_UNIT_BINS)
 
 e2e: all
 	$(Q)tests/run-e2e.sh
