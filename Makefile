@@ -5,8 +5,10 @@
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
 # make vm         the attach modes this machine refuses, in a QEMU VM
+# make unit-asan  the unit tests with ASan (leaks too) and UBSan (build-asan/)
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
-# make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time -> bench/RESULTS.md
+# make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time, and a
+#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
@@ -80,8 +82,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit e2e vm fuzz bench bench-metrics tsan scale demo format \
-	check-format clean install uninstall
+.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-metrics tsan scale \
+	demo format check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
@@ -187,6 +189,16 @@ run:
 unit: $(UNIT_BINS) $(MANPAGE_NAMES) synscope
 	$(Q)tests/run-unit.sh $(UNIT_BINS) $(UNIT_SCRIPTS)
 
+# The unit tests and the library again, built in build-asan/ with ASan and
+# UBSan; any leak, invalid access or undefined behaviour fails.
+ASAN_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_ENV  := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ASAN_UNIT_BINS := $(patsubst $(OUTPUT)/%,build-asan/%,$(UNIT_BINS))
+unit-asan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=build-asan SANITIZE="$(ASAN_SANITIZE)" $(ASAN_UNIT_BINS)
+	$(Q)$(ASAN_ENV) tests/run-unit.sh $(ASAN_UNIT_BINS)
+
 e2e: all
 	$(Q)tests/run-e2e.sh
 
@@ -194,6 +206,7 @@ e2e: all
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh
+	$(Q)tests/bench/soak.sh
 
 # 64,000 connects through the lab's NAT at full size, synscope's counts
 # against the load generator's and the kernel's (part of make test).
@@ -215,6 +228,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory check-format
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory unit-asan
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(Q)$(MAKE) --no-print-directory e2e
 	$(Q)$(MAKE) --no-print-directory scale
@@ -241,7 +255,7 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/synscope $(DESTDIR)$(MANDIR)/man8/synscope.8
 
 clean:
-	$(Q)rm -rf $(OUTPUT) build-tsan synscope
+	$(Q)rm -rf $(OUTPUT) build-tsan build-asan synscope
 
 -include $(wildcard $(OUTPUT)/*.d $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(OUTPUT)/tests/*.d \
 	$(OUTPUT)/tests/support/*.d $(OUTPUT)/tools/*.d)

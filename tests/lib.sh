@@ -22,9 +22,22 @@ BACKGROUND=() # more processes to kill at the end (see also `background PID`)
 # shellcheck source=lib/check.sh
 . "$ROOT/tests/lib/check.sh"
 
+# A tmux server of the test's own, killed on exit: tm ARGS... runs tmux on it.
+TMUX_SOCKET=$WORK/tmux.sock
+tm() { tmux -S "$TMUX_SOCKET" "$@"; }
+
+# own_subnet: the client and the server in a /24 of the test's own (NET),
+# so that rows of other tests cannot be mistaken for its own; before lab_up.
+own_subnet() {
+	NET=198.19.$((ID % 250 + 1))
+	CLIENT4=$NET.1
+	SERVER4=$NET.2
+}
+
 # cleanup [STATUS]: at exit (STATUS: the script's, for traps that run more first).
 cleanup() {
 	local rc=${1:-$?} pid
+	[ ! -S "$TMUX_SOCKET" ] || tm kill-server 2>/dev/null || true
 	for pid in "${BACKGROUND[@]}"; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done

@@ -21,13 +21,13 @@ apt_build=(make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libncurs
 	libmicrohttpd-dev)
 apt_test=(libcmocka-dev clang-format iproute2 nftables dnsmasq-base tmux qemu-system-x86
 	busybox-static cpio libclang-rt-14-dev kmod strace libbpf-tools conntrack prometheus curl jq python3
-	groff-base man-db util-linux)
+	groff-base man-db util-linux valgrind)
 apt_demo=(gnuplot-nox)
 dnf_build=(make gcc clang llvm bpftool libbpf-devel elfutils-libelf-devel zlib-devel ncurses-devel
 	pkgconf-pkg-config libmicrohttpd-devel)
 dnf_test=(libcmocka-devel clang-tools-extra iproute nftables dnsmasq tmux qemu-system-x86-core
 	busybox cpio compiler-rt kmod strace glibc-static libbpf-static libbpf-tools conntrack-tools curl rpm jq python3
-	groff-base man-db util-linux)
+	groff-base man-db util-linux valgrind)
 dnf_demo=(gnuplot)
 
 missing=()

@@ -18,6 +18,7 @@ struct collector {
 	struct table names;	     /* host name -> struct name_info * */
 	struct dns_track dns;	     /* lookups in progress, address -> name cache */
 	struct pending_list pending; /* attempts in flight */
+	struct table open;	     /* socket -> struct open_conn: established, not closed */
 	struct dest total;	     /* every destination together */
 	struct dns_stats dns_total;  /* every lookup */
 	struct accounting acct;
@@ -43,6 +44,19 @@ struct pending_key {
 struct pending_entry {
 	struct pending_key key;
 	struct pending *p;
+};
+
+/*
+ * An established connection the collector saw establish, until its close:
+ * a close pairs with it by socket, and releases the DNS answer it holds.
+ */
+struct open_conn {
+	__u64 sock;
+	struct dest *dest;
+	__u32 netns;
+	__u8 family;
+	bool holds_answer; /* its DNS answer is kept past its TTL while it is open */
+	__u8 daddr[ADDR_LEN];
 };
 
 /* A name looked up: its lookups, and whether a connect went to it. */
@@ -75,10 +89,15 @@ static int collector_init(struct collector *c, __u64 stall_ns, __u64 dns_timeout
 	err = table_init(&c->names, HOST_LEN, sizeof(struct name_entry));
 	if (err)
 		goto out_free_pending;
-	err = dns_track_init(&c->dns, dns_timeout_ns);
+	err = table_init(&c->open, sizeof(__u64), sizeof(struct open_conn));
 	if (err)
 		goto out_free_names;
+	err = dns_track_init(&c->dns, dns_timeout_ns);
+	if (err)
+		goto out_free_open;
 	return 0;
+out_free_open:
+	table_free(&c->open);
 out_free_names:
 	table_free(&c->names);
 out_free_pending:
@@ -136,6 +155,7 @@ void collector_destroy(struct collector *c)
 	table_free(&c->dests);
 	table_free(&c->pending.index);
 	table_free(&c->names);
+	table_free(&c->open);
 	dns_track_free(&c->dns);
 	free(c->dests_seen.at);
 	free(c->names_seen.at);
@@ -713,6 +733,43 @@ static void pending_resolved(struct collector *c, struct dest *d, const struct c
 	pending_remove(c, p);
 }
 
+/* conn is closed: it leaves the open gauges and releases its DNS answer. */
+static void open_remove(struct collector *c, struct open_conn *conn)
+{
+	if (conn->dest->open)
+		conn->dest->open--;
+	if (c->total.open)
+		c->total.open--;
+	if (conn->holds_answer)
+		dns_track_hold(&c->dns, conn->netns, conn->family, conn->daddr, -1);
+	table_remove(&c->open, conn);
+}
+
+/*
+ * An attempt established on ev's socket: open until its close.  A socket
+ * still open in the table connected again, so its close was not seen.
+ */
+static void open_add(struct collector *c, struct dest *d, const struct conn_event *ev, bool named)
+{
+	struct open_conn *conn = table_find(&c->open, &ev->sock);
+	bool created;
+
+	if (conn)
+		open_remove(c, conn);
+	conn = table_upsert(&c->open, &ev->sock, &created);
+	if (!conn) {
+		c->acct.alloc_failed++;
+		return;
+	}
+	conn->dest = d;
+	conn->netns = ev->netns;
+	conn->family = ev->family;
+	memcpy(conn->daddr, ev->daddr, ADDR_LEN);
+	conn->holds_answer = named;
+	if (named)
+		dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, +1);
+}
+
 static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
 {
 	__u64 now;
@@ -733,9 +790,9 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 	if (out->dns.host[0]) {
 		out->dns_age_ns = (__s64)(ev->ts_ns - out->dns.answered_ns);
 		dest_name(c, d, out->dns.host);
-		if (out->outcome == OUTCOME_ESTABLISHED)
-			dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, +1);
 	}
+	if (out->outcome == OUTCOME_ESTABLISHED)
+		open_add(c, d, ev, out->dns.host[0]);
 	dest_count_attempt(d, out);
 	dest_count_attempt(&c->total, out);
 	now = clock_at(c, ev->ts_ns + ev->duration_ns);
@@ -770,17 +827,16 @@ static void add_retransmit(struct collector *c, const struct conn_event *ev)
 static void add_close(struct collector *c, const struct conn_event *ev)
 {
 	__u64 now = clock_at(c, ev->ts_ns);
+	struct open_conn *conn = table_find(&c->open, &ev->sock);
 	struct dest *d;
 
-	d = dest_at(c, ev->family, ev->daddr, ev->dport);
-	if (d && d->open)
-		d->open--;
-	dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, -1);
-	if (c->total.open)
-		c->total.open--;
+	/* Not seen to establish (its event dropped or expired): nothing of it is counted. */
+	if (!conn)
+		return;
+	d = conn->dest;
+	open_remove(c, conn);
 	capacity_closed(&c->total.cap, ev->duration_ns);
-	if (d)
-		capacity_closed(&d->cap, ev->duration_ns);
+	capacity_closed(&d->cap, ev->duration_ns);
 	concurrency_changed(c, d, now);
 }
 
@@ -1009,6 +1065,13 @@ __u64 accounting_dropped(const struct accounting *a)
 	       a->kernel[COUNTER_CONNECT_CTX_FULL] + a->kernel[COUNTER_OPEN_FULL] +
 	       a->kernel[COUNTER_STORAGE_FAILED] + a->kernel[COUNTER_MAP_OP_FAILED] + a->missed +
 	       a->alloc_failed;
+}
+
+__u64 accounting_outcomes_lost(const struct accounting *a)
+{
+	__u64 produced = a->produced[EVENT_ATTEMPT], delivered = a->delivered[EVENT_ATTEMPT];
+
+	return produced > delivered ? produced - delivered : 0;
 }
 
 __u64 accounting_expired(const struct accounting *a)

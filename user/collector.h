@@ -288,6 +288,9 @@ __u64 accounting_produced(const struct accounting *a);
 __u64 accounting_delivered(const struct accounting *a);
 __u64 accounting_expired(const struct accounting *a);
 
+/* Outcome events the kernel produced that never arrived: attempts without a row. */
+__u64 accounting_outcomes_lost(const struct accounting *a);
+
 /* Failures of a destination: attempts that did not establish. */
 __u64 dest_failures(const struct dest *d);
 

@@ -203,12 +203,23 @@ static int refresh_dns(struct session *s)
 	return err;
 }
 
-/* Counters, and entries gone stale: every SLOW_PERIOD_MS is enough. */
+/* A step of the wall clock: times from now on follow it, and it is said. */
+static void clock_follow(void)
+{
+	__s64 step_ns;
+
+	if (clock_resync(&step_ns))
+		fprintf(stderr, "synscope: the wall clock stepped by %+.3f s: times follow it\n",
+			step_ns / 1e9);
+}
+
+/* Counters, entries gone stale, a clock step: every SLOW_PERIOD_MS is enough. */
 static int refresh_slow(struct session *s)
 {
 	__u64 ttl_ns = s->cfg->inflight_ttl_ms * NSEC_PER_MSEC, counters[COUNTER__COUNT];
 	int err;
 
+	clock_follow();
 	err = tracer_expire_calls(&s->tracer, s->collector, ttl_ns);
 	if (!err)
 		err = tracer_counters(&s->tracer, counters);
@@ -356,12 +367,15 @@ static void stop_tracing(struct session *s)
 static int finish(struct session *s)
 {
 	int err = read_all(s);
+	__u64 now;
 
 	if (!err && s->tracer.skel)
 		err = refresh(s, true);
 	collector_take_notices(s->collector, on_capacity, s);
-	collector_tick(s->collector, mono_now_ns());
-	summary_snapshot(s, wall_now_ns());
+	/* One clock for the snapshot, as in tick(). */
+	now = mono_now_ns();
+	collector_tick(s->collector, now);
+	summary_snapshot(s, wall_of_mono(now));
 	if (s->stdout_gone)
 		return err;
 	summary_print(stdout, s->collector);

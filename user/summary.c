@@ -193,6 +193,11 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)a->expired_calls,
 		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN],
 		(unsigned long long)a->kernel[COUNTER_OUTCOME_LATE]);
+	/* An outcome lost is an attempt with no row: said apart from the other kinds. */
+	fprintf(f, "outcomes: produced %llu, delivered %llu, lost %llu\n",
+		(unsigned long long)a->produced[EVENT_ATTEMPT],
+		(unsigned long long)a->delivered[EVENT_ATTEMPT],
+		(unsigned long long)accounting_outcomes_lost(a));
 }
 
 /* Reasons with a non-zero count, "name N, name N". */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include "clock.h"
 #include "collector.h"
+#include "support/dns_wire.h"
 #include "table.h"
 
 static struct conn_event event(enum event_kind kind, __u8 last_octet, __u16 port,
@@ -309,6 +310,88 @@ static void test_table_remove_and_sweep(void **state)
 	table_free(&t);
 }
 
+/* web.test answers 198.18.0.2 at at_ns (a query just before), with a TTL of ttl_s. */
+static void web_answer(struct collector *c, __u64 at_ns, __u32 ttl_s)
+{
+	struct dns_packet q = { .ts_ns = at_ns - 1000, .cookie = 1, .direction = DNS_EGRESS };
+	struct dns_packet r = { .ts_ns = at_ns, .cookie = 1, .direction = DNS_INGRESS };
+	const __u8 addr[4] = { 198, 18, 0, 2 };
+	__u8 msg[512];
+
+	udp_packet(&q, "\xc6\x12\x00\x01", "\xc6\x12\x00\x35", 50001, 53, msg,
+		   dns_msg(msg, 1, false, 0, "web.test", NULL, 0));
+	collector_add_dns_packet(c, &q, NULL, NULL);
+	udp_packet(&r, "\xc6\x12\x00\x35", "\xc6\x12\x00\x01", 53, 50001, msg,
+		   dns_msg(msg, 1, true, 0, "web.test", addr, ttl_s));
+	collector_add_dns_packet(c, &r, NULL, NULL);
+}
+
+/* The host that names an attempt to 198.18.0.2:80 on a new socket now. */
+static const char *host_now(struct collector *c, __u64 sock)
+{
+	static struct attempt a;
+	struct conn_event ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_REFUSED, sock);
+
+	assert_true(collector_add_event(c, &ev, &a));
+	return a.dns.host;
+}
+
+static void add(struct collector *c, enum event_kind kind, __u8 last_octet, __u64 sock)
+{
+	struct conn_event ev = event(kind, last_octet, 80, OUTCOME_ESTABLISHED, sock);
+	struct attempt a;
+
+	collector_add_event(c, &ev, &a);
+}
+
+/*
+ * An open connection named by a DNS answer keeps that answer past its TTL;
+ * only its own close releases it, not the close of a connection the answer
+ * did not name (here one that established before the answer came).
+ */
+static void test_dns_hold_released_by_its_own_close(void **state)
+{
+	__u64 expired = NSEC_PER_SEC + 10 * NSEC_PER_SEC + DNS_CACHE_GRACE_NS + 1;
+	struct collector *c = collector_new(NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+
+	(void)state;
+	assert_non_null(c);
+	add(c, EVENT_ATTEMPT, 2, 1); /* before the answer: no name, no hold */
+	web_answer(c, NSEC_PER_SEC, 10);
+	add(c, EVENT_ATTEMPT, 2, 2); /* named: holds the answer */
+	add(c, EVENT_CLOSE, 2, 1);
+	collector_expire_dns(c, expired, NULL, NULL);
+	assert_string_equal(host_now(c, 3), "web.test");
+	add(c, EVENT_CLOSE, 2, 2);
+	collector_expire_dns(c, expired, NULL, NULL);
+	assert_string_equal(host_now(c, 4), "");
+	collector_destroy(c);
+}
+
+/*
+ * The close of a connection whose attempt was not seen (its event dropped,
+ * or expired) makes no destination row and leaves the open gauges alone.
+ */
+static void test_close_of_unseen_attempt(void **state)
+{
+	struct collector *c = collector_new(NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+
+	(void)state;
+	assert_non_null(c);
+	add(c, EVENT_CLOSE, 9, 50);
+	assert_null(find(c, 9, 80));
+	assert_null(collector_next(c, NULL));
+	add(c, EVENT_ATTEMPT, 2, 1);
+	add(c, EVENT_CLOSE, 2, 51);
+	assert_int_equal(find(c, 2, 80)->open, 1);
+	assert_int_equal(collector_total(c)->open, 1);
+	add(c, EVENT_CLOSE, 2, 1);
+	assert_int_equal(find(c, 2, 80)->open, 0);
+	assert_int_equal(collector_total(c)->open, 0);
+	assert_int_equal(collector_accounting(c)->delivered[EVENT_CLOSE], 3);
+	collector_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +403,8 @@ int main(void)
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_many_destinations),
 		cmocka_unit_test(test_table_remove_and_sweep),
+		cmocka_unit_test(test_dns_hold_released_by_its_own_close),
+		cmocka_unit_test(test_close_of_unseen_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,11 @@ bool dashboard_keys(struct dashboard *db)
 	bool redraw = false;
 	int key;
 
+	/* Gone with SIGHUP ignored: stop as on SIGTERM, rather than spin on it. */
+	if (term_gone()) {
+		fprintf(stderr, "synscope: --dashboard: the terminal is gone: stopping\n");
+		return false;
+	}
 	while ((key = term_key()) != ERR) {
 		switch (view_key(&db->view, view_key_of(key))) {
 		case VIEW_QUIT:

@@ -28,7 +28,10 @@ void dashboard_close(struct dashboard *db);
 /* The keyboard's descriptor, to poll next to the tracer's; -1 if none. */
 int dashboard_fd(const struct dashboard *db);
 
-/* Handle the keys pressed so far and redraw if any; false when the user quits. */
+/*
+ * Handle the keys pressed so far and redraw if any; false when the user
+ * quits or the terminal is gone.
+ */
 bool dashboard_keys(struct dashboard *db);
 
 /* A warning for the header (a CSV file that failed), shown from the next draw on. */

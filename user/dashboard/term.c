@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,14 @@ void term_close(void)
 int term_input_fd(void)
 {
 	return term.input_fd;
+}
+
+bool term_gone(void)
+{
+	struct pollfd in = { .fd = term.input_fd, .events = POLLIN };
+
+	return term.input_fd >= 0 && poll(&in, 1, 0) > 0 &&
+	       (in.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
 int term_key(void)

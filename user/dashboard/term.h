@@ -33,6 +33,12 @@ void term_close(void);
 /* The descriptor to poll for keys, -1 if there is no keyboard. */
 int term_input_fd(void);
 
+/*
+ * The terminal hung up (its emulator or ssh session closed): it reads and
+ * polls as ready for ever, so its keys must not be waited for any more.
+ */
+bool term_gone(void);
+
 /* The next key pressed (curses key codes, KEY_RESIZE after a resize), or -1 if none. */
 int term_key(void);
 
