@@ -92,17 +92,8 @@ mkdir -p "$RUN_DIR"
 trap 'bench_cleanup; cleanup' EXIT
 make_trace_dir
 
-# The workload's namespace: loopback only, enough ports, TIME_WAIT reused
-# (the client closes first) at once where the kernel lets us (6.13+), so
-# that no window's port search depends on how long ago the last one ended;
-# an accept queue that never overflows.
-ip netns add "$NS_C"
-ip -n "$NS_C" link set lo up
-ip -n "$NS_C" addr add "$BENCH_ADDR/32" dev lo
-client_sysctl net.ipv4.ip_local_port_range="1024 65535"
-client_sysctl net.ipv4.tcp_tw_reuse=1
-client_sysctl net.ipv4.tcp_tw_reuse_delay=1 2>/dev/null || true
-client_sysctl net.core.somaxconn=65535
+# The workload's namespace (see loopback_client_ns in tests/lib.sh).
+loopback_client_ns "$BENCH_ADDR"
 
 bench_record_start
 for workload in $WORKLOADS; do

@@ -38,15 +38,8 @@ fi
 # status_kb PID FIELD: VmRSS, VmHWM, ... in kB.
 status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
-# A namespace with its loopback only, as run.sh's: the client closes first,
-# and its ports in TIME_WAIT are reused at once where the kernel lets it.
-ip netns add "$NS_C"
-ip -n "$NS_C" link set lo up
-ip -n "$NS_C" addr add "$ADDR/32" dev lo
-client_sysctl net.ipv4.ip_local_port_range="1024 65535"
-client_sysctl net.ipv4.tcp_tw_reuse=1
-client_sysctl net.ipv4.tcp_tw_reuse_delay=1 2>/dev/null || true
-client_sysctl net.core.somaxconn=65535
+# The same namespace as run.sh's (loopback_client_ns in tests/lib.sh).
+loopback_client_ns "$ADDR"
 
 TRACER_CMD=("$SYNSCOPE" --dst "$ADDR/32" --csv "$SHM/attempts.csv")
 "${TRACER_CMD[@]}" > >(tail -n 40 >"$OUT/tracer.tail") 2>"$OUT/tracer.err" &
