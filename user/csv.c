@@ -20,14 +20,11 @@ struct row {
 	int fields;
 };
 
-FILE *csv_open(const char *path, const char *option)
+/* Read and write: a file given up is read back to cut its partial row. */
+static FILE *csv_open(const char *path, const char *option)
 {
-	/* Read and write: a file given up is read back to cut its partial row. */
 	FILE *f = fopen(path, "w+e");
 
-	/* Rows are flushed once per batch: a batch fits, in a few writes. */
-	if (f)
-		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	if (!f)
 		fprintf(stderr, "synscope: %s: cannot write '%s': %s\n", option, path,
 			strerror(errno));

@@ -13,9 +13,6 @@
 #include <sys/types.h>
 #include "collector.h"
 
-/* Open path for writing; prints one error line and returns NULL on failure. */
-FILE *csv_open(const char *path, const char *option);
-
 /*
  * A CSV file of the session: opened with its header, reopened at its path on
  * SIGHUP (log rotation), and given up when a write fails (a full disk): the
