@@ -411,7 +411,7 @@ static __always_inline void attempt_done(struct sock_state *st)
  * expired by userspace: counted, not sent.
  */
 static __always_inline void attempt_emit(const struct sock *sk, struct sock_state *st,
-					 enum outcome outcome, int error)
+					 enum outcome outcome, int error, bool open_full)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct conn_event *ev;
@@ -427,6 +427,7 @@ static __always_inline void attempt_emit(const struct sock *sk, struct sock_stat
 	ev->error = error;
 	ev->duration_ns = now - st->start_ns;
 	ev->syn_retries = syn_retries_of(sk, st->syn_retries);
+	ev->open_full = open_full;
 	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
@@ -509,22 +510,28 @@ static __always_inline void attempt_start(const struct sock *sk)
 		bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
-/* Follow an established connection until it closes, if there is room. */
-static __always_inline void open_track(struct sock_state *st)
+/*
+ * An established connection is followed until it closes, if there is room;
+ * its attempt says whether, so that the collector expects its close or not.
+ */
+static __always_inline bool open_room(void)
 {
-	if (!gauge_take(&open_now, max_open)) {
-		count(COUNTER_OPEN_FULL);
-		return;
-	}
-	st->established_ns = bpf_ktime_get_ns();
-	st->phase = PHASE_OPEN;
+	if (gauge_take(&open_now, max_open))
+		return true;
+	count(COUNTER_OPEN_FULL);
+	return false;
 }
 
 static __always_inline void attempt_established(const struct sock *sk, struct sock_state *st)
 {
-	attempt_emit(sk, st, OUTCOME_ESTABLISHED, 0);
+	bool followed = open_room();
+
+	attempt_emit(sk, st, OUTCOME_ESTABLISHED, 0, !followed);
 	attempt_done(st);
-	open_track(st);
+	if (!followed)
+		return;
+	st->established_ns = bpf_ktime_get_ns();
+	st->phase = PHASE_OPEN;
 }
 
 /* Inside tcp_v*_connect (it failed after SYN_SENT), or after connect() returned? */
@@ -547,7 +554,7 @@ static __always_inline void attempt_failed_in_call(const struct sock *sk, struct
 	__u16 sport = sock_sport(sk);
 
 	if (!call) {
-		attempt_emit(sk, st, OUTCOME_LOCAL_ERROR, sport ? 0 : EADDRNOTAVAIL);
+		attempt_emit(sk, st, OUTCOME_LOCAL_ERROR, sport ? 0 : EADDRNOTAVAIL, false);
 		return;
 	}
 	__builtin_memset(&call->ev, 0, sizeof(call->ev));
@@ -580,22 +587,25 @@ static __always_inline bool established_unseen(const struct sock *sk, struct soc
 {
 	struct tcp_sock *tp = tcp_of(sk);
 	struct conn_event *ev;
+	bool followed;
 	__u32 srtt_us;
 
 	if (!tp || !tp->rcv_nxt)
 		return false;
 	count(COUNTER_OUTCOME_LATE);
+	followed = open_room();
 	srtt_us = tp->srtt_us >> 3;
 	ev = event_of(COUNTER_ATTEMPT_EVENTS, EVENT_ATTEMPT, sk, st);
 	if (ev) {
 		ev->outcome = OUTCOME_ESTABLISHED;
 		ev->duration_ns = srtt_us ? srtt_us * 1000ULL : bpf_ktime_get_ns() - st->start_ns;
 		ev->syn_retries = syn_retries_of(sk, st->syn_retries);
+		ev->open_full = !followed;
 		bpf_ringbuf_submit(ev, wakeup_flags());
 	}
 	attempt_done(st);
 	/* And its close, so that the open gauge stays right. */
-	if (gauge_take(&open_now, max_open)) {
+	if (followed) {
 		st->established_ns = st->start_ns;
 		open_closed(sk, st);
 	}
@@ -612,11 +622,11 @@ static __always_inline void attempt_closed(const struct sock *sk, struct sock_st
 	if (!error && in_connect_call(sk))
 		attempt_failed_in_call(sk, st);
 	else if (error)
-		attempt_emit(sk, st, outcome_of_sk_error(error), error);
+		attempt_emit(sk, st, outcome_of_sk_error(error), error, false);
 	else if (st->soft_error)
-		attempt_emit(sk, st, outcome_of_sk_error(st->soft_error), st->soft_error);
+		attempt_emit(sk, st, outcome_of_sk_error(st->soft_error), st->soft_error, false);
 	else
-		attempt_emit(sk, st, OUTCOME_ABORTED, 0);
+		attempt_emit(sk, st, OUTCOME_ABORTED, 0, false);
 	attempt_done(st);
 }
 

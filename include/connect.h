@@ -134,6 +134,8 @@ struct conn_event {
 	__u8 family;
 	__u8 syn_retries; /* attempts: SYN retransmits seen; retransmits: this one's number */
 	char comm[COMM_LEN];
+	__u8 open_full; /* established attempts: --max-open was full, no close will follow */
+	__u8 pad[7];
 };
 
 /*

@@ -483,6 +483,11 @@ static void dest_count_attempt(struct dest *d, const struct attempt *a)
 	}
 	hist_add(&d->latency_us, a->latency_ns / NSEC_PER_USEC);
 	buckets_add(&d->handshake, &handshake_buckets, a->latency_ns);
+}
+
+/* A connection followed until its close joined d's open gauge. */
+static void dest_opened(struct dest *d)
+{
 	d->open++;
 	if (d->open > d->open_peak)
 		d->open_peak = d->open;
@@ -748,6 +753,9 @@ static void open_remove(struct collector *c, struct open_conn *conn)
 /*
  * An attempt established on ev's socket: open until its close.  A socket
  * still open in the table connected again, so its close was not seen.
+ * Only a connection whose close will come joins the open gauges: not one
+ * the kernel does not follow (--max-open full, counted there as open map
+ * full), nor one there is no memory for.
  */
 static void open_add(struct collector *c, struct dest *d, const struct conn_event *ev, bool named)
 {
@@ -756,11 +764,15 @@ static void open_add(struct collector *c, struct dest *d, const struct conn_even
 
 	if (conn)
 		open_remove(c, conn);
+	if (ev->open_full)
+		return;
 	conn = table_upsert(&c->open, &ev->sock, &created);
 	if (!conn) {
 		c->acct.alloc_failed++;
 		return;
 	}
+	dest_opened(d);
+	dest_opened(&c->total);
 	conn->dest = d;
 	conn->netns = ev->netns;
 	conn->family = ev->family;

@@ -10,6 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 own_subnet
+declare -A held
 LIMITS=(--ringbuf-mb 1 --max-inflight 16 --max-open 16 --inflight-ttl 1)
 
 # acct NAME: a count of the event accounting ("ring buffer full", "expired", ...).
@@ -35,6 +36,15 @@ start_tracer --dst "$NET.0/24" "${LIMITS[@]}" --summary-csv "$WORK/summary.csv" 
 in_client "$CONNBURST" -q -n 40 -c 40 -t 2500 "$SERVER4" 8094 >/dev/null || true
 # 40 held open, 10 connecting at a time: 16 followed open, 24 beyond.
 in_client "$CONNBURST" -q -n 40 -c 10 -H 1000 "$SERVER4" 8093 >/dev/null
+# All closed: the open gauge holds only connections whose close is followed.
+sleep 0.5
+curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/held.txt" || fail "no metrics at :$PORT"
+for m in open open_peak; do
+	held[$m]=$(awk -v l="synscope_connections_$m{daddr=\"$SERVER4\",dport=\"8093\"" \
+		'index($1, l) == 1 { print $2 }' "$WORK/held.txt")
+done
+expect_eq "open gauge after the held ones closed" "${held[open]}" 0
+expect_eq "open peak: the 16 followed" "${held[open_peak]}" 16
 # 8,000 while synscope reads nothing: the ring buffer (1 MB) overflows.
 kill -STOP "$TRACER_PID"
 in_client "$CONNBURST" -q -n 8000 -c 10 "$SERVER4" 8093 >"$WORK/burst.out"

@@ -392,6 +392,33 @@ static void test_close_of_unseen_attempt(void **state)
 	collector_destroy(c);
 }
 
+/*
+ * An attempt that established while --max-open was full is counted as an
+ * attempt, but its close will not come: it never joins the open gauges,
+ * which would otherwise keep it for ever.
+ */
+static void test_open_full_not_in_gauge(void **state)
+{
+	struct collector *c = collector_new(NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	struct conn_event ev = event(EVENT_ATTEMPT, 2, 80, OUTCOME_ESTABLISHED, 1);
+	struct attempt a;
+
+	(void)state;
+	assert_non_null(c);
+	ev.open_full = 1;
+	assert_true(collector_add_event(c, &ev, &a));
+	add(c, EVENT_ATTEMPT, 2, 2);
+	assert_int_equal(find(c, 2, 80)->attempts, 2);
+	assert_int_equal(find(c, 2, 80)->outcomes[OUTCOME_ESTABLISHED], 2);
+	assert_int_equal(find(c, 2, 80)->open, 1);
+	assert_int_equal(collector_total(c)->open, 1);
+	add(c, EVENT_CLOSE, 2, 2);
+	assert_int_equal(find(c, 2, 80)->open, 0);
+	assert_int_equal(find(c, 2, 80)->open_peak, 1);
+	assert_int_equal(collector_total(c)->open, 0);
+	collector_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_table_remove_and_sweep),
 		cmocka_unit_test(test_dns_hold_released_by_its_own_close),
 		cmocka_unit_test(test_close_of_unseen_attempt),
+		cmocka_unit_test(test_open_full_not_in_gauge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
