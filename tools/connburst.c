@@ -964,6 +964,25 @@ static int attempt_destination(struct run *run, union sockaddr_any *dest)
 	return err ? -ENOENT : 0;
 }
 
+/*
+ * The attempt's start on both clocks, read together: a thread preempted
+ * between two plain reads would report a start that does not match its
+ * latency.  The wall clock is read between two monotonic reads, retried
+ * while they are more than 1 us apart, and the start is the second.
+ */
+static void slot_start_clocks(struct slot *slot)
+{
+	uint64_t before, wall, after;
+	int tries = 0;
+
+	do {
+		before = clock_ns(CLOCK_MONOTONIC);
+		wall = clock_ns(CLOCK_REALTIME);
+		after = clock_ns(CLOCK_MONOTONIC);
+	} while (after - before > NSEC_PER_USEC && ++tries < 100);
+	slot->start_ns = after;
+	slot->start_real_ns = wall + (after - before) / 2;
+}
 static void attempt_start(struct run *run, uint64_t now)
 {
 	union sockaddr_any dest;
@@ -975,8 +994,7 @@ static void attempt_start(struct run *run, uint64_t now)
 	slot = slot_get(run);
 	slot->dest = dest;
 	slot->index = ++run->started;
-	slot->start_real_ns = clock_ns(CLOCK_REALTIME);
-	slot->start_ns = clock_ns(CLOCK_MONOTONIC);
+	slot_start_clocks(slot);
 	if (run->opts->blocking)
 		connect_blocking(run, slot);
 	else

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <stdint.h>
 #include <time.h>
 #include "clock.h"
 
-/* A reading of the offset whose two monotonic reads are further apart is retried. */
-#define OFFSET_READ_MAX_NS (100 * NSEC_PER_USEC)
-#define OFFSET_READ_TRIES  5
+/*
+ * The offset is read this many times and the reading taken whose two
+ * monotonic reads were closest: a reading interrupted or preempted between
+ * them (tens of microseconds on a busy host) is off by half the gap.
+ */
+#define OFFSET_READS 16
 
 static __s64 wall_minus_mono;
 
@@ -26,20 +30,28 @@ __u64 wall_now_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
-/* Wall minus monotonic now: the wall clock read between two monotonic reads close together. */
+/*
+ * Wall minus monotonic now: the wall clock read between two monotonic
+ * reads, from the try whose monotonic reads were closest together.  The
+ * kernel keeps the two clocks a fixed offset apart until the wall clock
+ * steps, so the error is at most half that gap.
+ */
 static __s64 offset_now(void)
 {
-	__u64 before, wall, after;
+	__u64 before, wall, after, best_gap = UINT64_MAX;
+	__s64 best = 0;
 	int i;
 
-	for (i = 0;; i++) {
+	for (i = 0; i < OFFSET_READS; i++) {
 		before = mono_now_ns();
 		wall = wall_now_ns();
 		after = mono_now_ns();
-		if (after - before <= OFFSET_READ_MAX_NS || i == OFFSET_READ_TRIES - 1)
-			break;
+		if (after - before < best_gap) {
+			best_gap = after - before;
+			best = (__s64)(wall - (before + best_gap / 2));
+		}
 	}
-	return (__s64)(wall - (before + (after - before) / 2));
+	return best;
 }
 
 void clock_sync(void)
