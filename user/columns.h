@@ -111,7 +111,8 @@ struct cell {
 	const char *text; /* FORMAT_TEXT, FORMAT_ENDPOINT; "" when unknown */
 };
 
-#define COLUMN_TEXT_LEN ENDPOINT_STRLEN /* the buffer column_value() may write text in */
+/* The buffer column_value() may write text in: the longest, a host-wide cause naming destinations. */
+#define COLUMN_TEXT_LEN (64 + CAPACITY_BY_MAX * (ENDPOINT_STRLEN + CAPACITY_CAUSE_LEN + 4))
 
 /* .prom of a number exported otherwise (in a family with a label, a histogram) or derived. */
 #define PROM_APART ""

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "collector.h"
+#include "columns.h"
 #include "metrics.h"
 #include "summary.h"
 #include "text.h"
@@ -158,6 +159,19 @@ static void metrics_of_capped(const struct collector *c)
 	text_buf_free(&out);
 }
 
+/* The host-wide row's cause, as the summary CSV and the dashboard have it. */
+static void host_cause_of_capped(const struct collector *c)
+{
+	char buf[COLUMN_TEXT_LEN];
+	struct cell v;
+
+	column_value(COL_CAUSE, collector_total(c), &v, buf);
+	assert_string_equal(v.text,
+			    "capped by 198.18.0.2:443: NAT Gateway port allocation, 1 address");
+	column_value(COL_CAUSE, server(c), &v, buf);
+	assert_string_equal(v.text, "NAT Gateway port allocation, 1 address");
+}
+
 static struct collector *burst(const struct capacity_limits *limits)
 {
 	struct collector *c = collector_new(STALL_NS, 5 * S);
@@ -223,11 +237,11 @@ static void test_burst_over_the_nat(void **state)
 	assert_contains(text, "CAPACITY 198.18.0.2:443 -: capped at 200 open connections while "
 			      "attempts are turned away: NAT Gateway port allocation, 1 address; "
 			      "demand peak 300 needs 2 addresses of 200");
-	/* The host is flat too, at a level no ENI limit explains. */
+	/* The host is flat too, at a level no ENI limit explains: the destination's. */
 	assert_contains(text,
 			"CAPACITY host-wide: capped at 200 open connections while attempts "
-			"are turned away: no known limit matches; demand peak 300 needs 1 ENI of "
-			"65000");
+			"are turned away: capped by 198.18.0.2:443: NAT Gateway port allocation, 1 "
+			"address; demand peak 300 needs 1 ENI of 65000");
 	free(text);
 	text = notices(c);
 	assert_null(text && *text ? text : NULL); /* told once */
@@ -244,7 +258,11 @@ static void test_burst_over_the_nat(void **state)
 			"    concurrent peak 200, demand peak 300 (150.0% of the NAT capacity "
 			"200): 2 addresses needed: add 1 secondary address to the NAT Gateway "
 			"(--nat-ips 2)\n");
+	assert_contains(text, "  host-wide: capped at 200 open connections while attempts were "
+			      "turned away: capped by 198.18.0.2:443: NAT Gateway port allocation, "
+			      "1 address\n");
 	free(text);
+	host_cause_of_capped(c);
 	metrics_of_capped(c);
 	collector_destroy(c);
 }
@@ -292,6 +310,51 @@ static void test_beyond_one_nat_gateway(void **state)
 	free(text);
 }
 
+/*
+ * The host-wide cause naming several destinations (IPv4 and IPv6), each with
+ * its own; beyond CAPACITY_BY_MAX, how many more.
+ */
+static void test_host_cause_names_destinations(void **state)
+{
+	static const __u8 v6[ADDR_LEN] = { 0x20, 0x01, 0x00, 0x02, [15] = 1 };
+	struct capacity_limits l = capacity_defaults;
+	struct dest host = { .host_wide = true }, d[5];
+	char buf[COLUMN_TEXT_LEN];
+	struct cell v;
+	unsigned int i;
+
+	(void)state;
+	memset(d, 0, sizeof(d));
+	capacity_init(&host.cap, &l, true);
+	host.cap.capped_at = 150000;
+	host.cap.n_capped_by = 5;
+	for (i = 0; i < 5; i++) {
+		__u8 v4[ADDR_LEN] = { 198, 18, 0, 10 + i };
+
+		dest_key_of(&d[i].key, i == 1 ? AF_INET6 : AF_INET, i == 1 ? v6 : v4, 443);
+		capacity_init(&d[i].cap, &l, false);
+		d[i].cap.capped_at = (i + 1) * 55000;
+		d[i].cap.cause_k = i + 1;
+		if (i < CAPACITY_BY_MAX)
+			host.cap.capped_by[i] = &d[i].cap;
+	}
+	column_value(COL_CAUSE, &host, &v, buf);
+	assert_string_equal(v.text, "capped by 198.18.0.10:443: NAT Gateway port allocation, 1 "
+				    "address; [2001:2::1]:443: NAT Gateway port allocation, 2 "
+				    "addresses; 198.18.0.12:443: NAT Gateway port allocation, 3 "
+				    "addresses; and 2 more destinations");
+	/* Its own ENI limit first. */
+	host.cap.capped_at = 65000;
+	host.cap.cause_k = 1;
+	column_value(COL_CAUSE, &host, &v, buf);
+	assert_string_equal(v.text, "Hyperplane ENI, 1 ENI");
+	/* None named: no cause. */
+	host.cap.cause_k = 0;
+	host.cap.n_capped_by = 0;
+	column_value(COL_CAUSE, &host, &v, buf);
+	assert_string_equal(v.text, "");
+}
+
 /* Closes: open goes down, lifetimes make the churn figures. */
 static void test_closes_and_churn(void **state)
 {
@@ -323,6 +386,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_burst_over_the_nat),
 		cmocka_unit_test(test_beyond_one_nat_gateway),
+		cmocka_unit_test(test_host_cause_names_destinations),
 		cmocka_unit_test(test_closes_and_churn),
 	};
 
