@@ -282,6 +282,19 @@ static void v_cause(const struct column *col, const struct dest *d, struct cell 
 		out->text = capacity_cause(&d->cap, buf, COLUMN_TEXT_LEN);
 }
 
+/* Unknown (no sample) until a plateau was seen. */
+static void v_limit(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	enum capacity_limit limit = capacity_limit_hit(&d->cap);
+
+	(void)col, (void)buf;
+	if (limit == LIMIT_NONE)
+		unknown(out);
+	else
+		out->num = limit;
+}
+
 /* --- the table ------------------------------------------------------------------ */
 
 /*
@@ -555,6 +568,14 @@ const struct column columns[COL__COUNT] = {
 	},
 	[COL_CHURN] = { .csv = "churn", .format = FORMAT_TEXT, .get = v_churn },
 	[COL_CAUSE] = { .csv = "cause", .format = FORMAT_TEXT, .get = v_cause },
+	[COL_LIMIT] = {
+		.format = FORMAT_COUNT, .metric = METRIC_STATE,
+		.prom = "synscope_capacity_limit", .label = "limit", .states = capacity_limit_names,
+		.help = "1 once capped (capped_at), labelled with the limit that capped it: "
+			"nat_gateway (port allocation; host-wide: destinations capped by theirs), "
+			"eni (host-wide) or unknown; absent when not capped",
+		.get = v_limit,
+	},
 };
 
 /* --- for the outputs ------------------------------------------------------------ */

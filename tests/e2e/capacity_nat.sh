@@ -4,9 +4,10 @@
 # 200 source ports, a burst of 300 held connects to the service's name.
 # synscope, told --nat-limit 200, reports capped_at 200 with the NAT cause
 # and 2 addresses needed (host-wide: capped by the service's NAT limit),
-# and its timeouts equal the NAT's count of attempts that never got a port
-# and the load generator's own count.  Then a second
-# address: no timeout, no plateau.
+# in its metrics too (synscope_capacity_limit, scraped at the end of the
+# burst), and its timeouts equal the NAT's count of attempts that never got
+# a port and the load generator's own count.  Then a second address: no
+# timeout, no plateau.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/capacity_lib.sh"
 
@@ -36,6 +37,16 @@ expect_eq "host-wide row: capped by the service's NAT limit, not an ENI's; 1 ENI
 	"$(last_row one '*' capped_at cause enis_needed eni_capacity)" \
 	"$(printf '%s\tcapped by %s:%s: NAT Gateway port allocation, 1 address\t1\t65000' $PORTS "$SERVICE" "$SERVICE_PORT")"
 
+# The verdict as metrics, at the end of the burst: the service and the host capped by the NAT.
+expect_eq "metrics: the limit, per destination" "$(samples one synscope_capacity_limit)" \
+	"synscope_capacity_limit{daddr=\"$SERVICE\",dport=\"$SERVICE_PORT\",host=\"$SERVICE_NAME\",limit=\"nat_gateway\"} 1"
+expect_eq "metrics: the limit, host-wide" "$(samples one synscope_host_capacity_limit)" \
+	'synscope_host_capacity_limit{limit="nat_gateway"} 1'
+expect_eq "metrics: the figures beside it" \
+	"$({ samples one synscope_connections_capped_at; samples one synscope_nat_ips_needed; } | grep "\"$SERVICE\"" | paste -sd ' ')" \
+	"$(printf 'synscope_connections_capped_at{daddr="%s",dport="%s",host="%s"} %s synscope_nat_ips_needed{daddr="%s",dport="%s",host="%s"} 2' \
+		"$SERVICE" "$SERVICE_PORT" "$SERVICE_NAME" $PORTS "$SERVICE" "$SERVICE_PORT" "$SERVICE_NAME")"
+
 # The streaming text says so once; the exit report names the cause and the advice.
 expect_eq "one plateau line for the service" \
 	"$(capacity_lines one | grep -c "^CAPACITY $SERVICE:$SERVICE_PORT $SERVICE_NAME: capped at" || true)" 1
@@ -62,4 +73,6 @@ expect_eq "two addresses: the service's row" \
 	"$(last_row two "$SERVICE" established timeout capped_at nat_capacity nat_ips_needed cause)" \
 	"$(printf '%s\t0\t\t%s\t2\t' $CONNECTS $((PORTS * 2)))"
 expect_eq "two addresses: no CAPACITY line" "$(capacity_lines two | wc -l)" 0
+expect_eq "two addresses: no limit in the metrics" \
+	"$(samples two synscope_capacity_limit; samples two synscope_host_capacity_limit)" ""
 finish

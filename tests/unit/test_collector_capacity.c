@@ -147,6 +147,10 @@ static void metrics_of_capped(const struct collector *c)
 		"synscope_host_connections_demand_peak 300\n",
 		"synscope_host_enis_needed 1\n",
 		"synscope_host_eni_capacity 65000\n",
+		"synscope_capacity_limit{daddr=\"198.18.0.2\",dport=\"443\",host=\"\","
+		"limit=\"nat_gateway\"} 1\n",
+		"# TYPE synscope_host_capacity_limit gauge\nsynscope_host_capacity_limit"
+		"{limit=\"nat_gateway\"} 1\n",
 	};
 	struct text_buf out = { 0 };
 	size_t i;
@@ -343,16 +347,25 @@ static void test_host_cause_names_destinations(void **state)
 				    "address; [2001:2::1]:443: NAT Gateway port allocation, 2 "
 				    "addresses; 198.18.0.12:443: NAT Gateway port allocation, 3 "
 				    "addresses; and 2 more destinations");
+	column_value(COL_LIMIT, &host, &v, buf);
+	assert_int_equal(v.num, LIMIT_NAT);
 	/* Its own ENI limit first. */
 	host.cap.capped_at = 65000;
 	host.cap.cause_k = 1;
 	column_value(COL_CAUSE, &host, &v, buf);
 	assert_string_equal(v.text, "Hyperplane ENI, 1 ENI");
-	/* None named: no cause. */
+	column_value(COL_LIMIT, &host, &v, buf);
+	assert_int_equal(v.num, LIMIT_ENI);
+	/* None named: no cause, the limit unknown; no plateau: no limit. */
 	host.cap.cause_k = 0;
 	host.cap.n_capped_by = 0;
 	column_value(COL_CAUSE, &host, &v, buf);
 	assert_string_equal(v.text, "");
+	column_value(COL_LIMIT, &host, &v, buf);
+	assert_int_equal(v.num, LIMIT_UNKNOWN);
+	host.cap.capped_at = 0;
+	column_value(COL_LIMIT, &host, &v, buf);
+	assert_int_equal(v.state, CELL_UNKNOWN);
 }
 
 /* Closes: open goes down, lifetimes make the churn figures. */
