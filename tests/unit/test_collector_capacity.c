@@ -163,17 +163,28 @@ static void metrics_of_capped(const struct collector *c)
 	text_buf_free(&out);
 }
 
-/* The host-wide row's cause, as the summary CSV and the dashboard have it. */
-static void host_cause_of_capped(const struct collector *c)
+/* A row's cause and limit columns; LIMIT_NONE: no sample. */
+static void assert_verdict(const struct dest *d, const char *cause, enum capacity_limit limit)
 {
 	char buf[COLUMN_TEXT_LEN];
 	struct cell v;
 
-	column_value(COL_CAUSE, collector_total(c), &v, buf);
-	assert_string_equal(v.text,
-			    "capped by 198.18.0.2:443: NAT Gateway port allocation, 1 address");
-	column_value(COL_CAUSE, server(c), &v, buf);
-	assert_string_equal(v.text, "NAT Gateway port allocation, 1 address");
+	column_value(COL_CAUSE, d, &v, buf);
+	assert_string_equal(v.text, cause);
+	column_value(COL_LIMIT, d, &v, buf);
+	if (limit == LIMIT_NONE)
+		assert_int_equal(v.state, CELL_UNKNOWN);
+	else
+		assert_int_equal(v.num, limit);
+}
+
+/* The host-wide row's cause, as the summary CSV and the dashboard have it, and the service's. */
+static void host_cause_of_capped(const struct collector *c)
+{
+	assert_verdict(collector_total(c),
+		       "capped by 198.18.0.2:443: NAT Gateway port allocation, 1 address",
+		       LIMIT_NAT);
+	assert_verdict(server(c), "NAT Gateway port allocation, 1 address", LIMIT_NAT);
 }
 
 static struct collector *burst(const struct capacity_limits *limits)
@@ -323,8 +334,6 @@ static void test_host_cause_names_destinations(void **state)
 	static const __u8 v6[ADDR_LEN] = { 0x20, 0x01, 0x00, 0x02, [15] = 1 };
 	struct capacity_limits l = capacity_defaults;
 	struct dest host = { .host_wide = true }, d[5];
-	char buf[COLUMN_TEXT_LEN];
-	struct cell v;
 	unsigned int i;
 
 	(void)state;
@@ -342,30 +351,22 @@ static void test_host_cause_names_destinations(void **state)
 		if (i < CAPACITY_BY_MAX)
 			host.cap.capped_by[i] = &d[i].cap;
 	}
-	column_value(COL_CAUSE, &host, &v, buf);
-	assert_string_equal(v.text, "capped by 198.18.0.10:443: NAT Gateway port allocation, 1 "
-				    "address; [2001:2::1]:443: NAT Gateway port allocation, 2 "
-				    "addresses; 198.18.0.12:443: NAT Gateway port allocation, 3 "
-				    "addresses; and 2 more destinations");
-	column_value(COL_LIMIT, &host, &v, buf);
-	assert_int_equal(v.num, LIMIT_NAT);
+	assert_verdict(&host,
+		       "capped by 198.18.0.10:443: NAT Gateway port allocation, 1 address; "
+		       "[2001:2::1]:443: NAT Gateway port allocation, 2 addresses; "
+		       "198.18.0.12:443: NAT Gateway port allocation, 3 addresses; and 2 "
+		       "more destinations",
+		       LIMIT_NAT);
 	/* Its own ENI limit first. */
 	host.cap.capped_at = 65000;
 	host.cap.cause_k = 1;
-	column_value(COL_CAUSE, &host, &v, buf);
-	assert_string_equal(v.text, "Hyperplane ENI, 1 ENI");
-	column_value(COL_LIMIT, &host, &v, buf);
-	assert_int_equal(v.num, LIMIT_ENI);
+	assert_verdict(&host, "Hyperplane ENI, 1 ENI", LIMIT_ENI);
 	/* None named: no cause, the limit unknown; no plateau: no limit. */
 	host.cap.cause_k = 0;
 	host.cap.n_capped_by = 0;
-	column_value(COL_CAUSE, &host, &v, buf);
-	assert_string_equal(v.text, "");
-	column_value(COL_LIMIT, &host, &v, buf);
-	assert_int_equal(v.num, LIMIT_UNKNOWN);
+	assert_verdict(&host, "", LIMIT_UNKNOWN);
 	host.cap.capped_at = 0;
-	column_value(COL_LIMIT, &host, &v, buf);
-	assert_int_equal(v.state, CELL_UNKNOWN);
+	assert_verdict(&host, "", LIMIT_NONE);
 }
 
 /* Closes: open goes down, lifetimes make the churn figures. */
