@@ -3,8 +3,12 @@
 #
 # Shared by the capacity tests (tests/e2e/capacity_*.sh), after lib.sh:
 # synscope running around a burst of tools/lab, its own lab instance
-# (SYNLAB_PREFIX, SYNLAB_BLOCK), the summary CSV read with its quoting, and
-# the burst's own counts.  SYNSCOPE_LAB names another tools/lab.
+# (SYNLAB_PREFIX, SYNLAB_BLOCK), the summary CSV read with its quoting, its
+# /metrics scraped at the end of the burst, and the burst's own counts.
+# SYNSCOPE_LAB names another tools/lab.
+
+# shellcheck source=metrics_lib.sh
+. "$ROOT/tests/metrics_lib.sh"
 
 LAB=${SYNSCOPE_LAB:-$ROOT/tools/lab}
 export SYNLAB_PREFIX=scap$ID- SYNLAB_BLOCK=5
@@ -33,21 +37,44 @@ lab_up() {
 
 # traced_burst NAME [SYNSCOPE-ARGS...] -- [BURST-ARGS...]: synscope around
 # a lab burst.  Its summary CSV is $WORK/NAME.csv, its output $WORK/NAME.out,
-# the burst's counts $WORK/NAME/burst.kv.
+# its /metrics at the end of the burst $WORK/NAME.prom, the burst's counts
+# $WORK/NAME/burst.kv.
 traced_burst() {
-	local name=$1 args=()
+	local name=$1 args=() port
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		args+=("$1")
 		shift
 	done
 	[ $# -gt 0 ] && shift
-	start_tracer --summary-csv "$WORK/$name.csv" "${args[@]}"
+	port=$(free_port)
+	start_tracer --summary-csv "$WORK/$name.csv" --metrics "127.0.0.1:$port" "${args[@]}"
 	lab burst --out "$WORK/$name" "$@" >"$WORK/$name.burst" 2>&1 ||
 		fail "lab burst $*: $(cat "$WORK/$name.burst")"
+	scrape "$name" "$port"
 	stop_tracer
 	cp "$WORK/tracer.out" "$WORK/$name.out"
 }
+
+# scrape NAME PORT: synscope's /metrics into $WORK/NAME.prom once its
+# per-attempt CSV holds every attempt of burst NAME (the collector had them
+# all: rows are written after), and promtool's verdict on it.
+scrape() {
+	local want i
+	want=$(awk -F= '/^load\.[a-z]+\.attempts=/ { s += $2 } END { print s + 0 }' \
+		"$WORK/$1/burst.kv" 2>/dev/null || echo 0)
+	for ((i = 0; i < 200; i++)); do
+		[ "$(($(wc -l <"$WORK/attempts.csv") - 1))" -ge "$want" ] && break
+		sleep 0.05
+	done
+	expect_ge "$1: the per-attempt CSV holds the burst's attempts" \
+		"$(($(wc -l <"$WORK/attempts.csv") - 1))" "$want"
+	curl -sf "http://127.0.0.1:$2/metrics" >"$WORK/$1.prom" || fail "$1: scrape of port $2"
+	expect_eq "$1: promtool check metrics" "$(promtool check metrics <"$WORK/$1.prom" 2>&1)" ""
+}
+
+# samples NAME FAMILY: the samples of FAMILY in the scrape of run NAME, sorted.
+samples() { grep "^$2[{ ]" "$WORK/$1.prom" | sort || true; }
 
 # bk NAME KEY: a count of burst NAME (the load generator's, the NAT's, the ENIs').
 bk() { kv "$WORK/$1/burst.kv" "$2"; }

@@ -16,6 +16,13 @@ const char capacity_nat_alternatives[] =
 	"service through PrivateLink (a VPC endpoint), run the clients outside the VPC, or "
 	"reuse connections";
 
+const char *const capacity_limit_names[LIMIT__COUNT] = {
+	[LIMIT_NONE] = "",
+	[LIMIT_UNKNOWN] = "unknown",
+	[LIMIT_NAT] = "nat_gateway",
+	[LIMIT_ENI] = "eni",
+};
+
 static __u64 max_u64(__u64 a, __u64 b)
 {
 	return a > b ? a : b;
@@ -204,10 +211,22 @@ unsigned int capacity_turned_away(struct capacity *cap, __u64 now_ns)
 	if (cap->plateau)
 		return 0;
 	cap->plateau = true;
+	cap->plateaus++;
+	cap->n_capped_by = 0;
 	cap->plateau_demand = cap->demand_peak;
 	cap->plateau_ns = cap->now_ns;
 	cap->notices |= NOTICE_PLATEAU;
 	return NOTICE_PLATEAU;
+}
+
+void capacity_caused_by(struct capacity *host, struct capacity *dest)
+{
+	if (!host->plateau || !dest->plateau || !dest->cause_k || dest->blamed_in == host->plateaus)
+		return;
+	dest->blamed_in = host->plateaus;
+	if (host->n_capped_by < CAPACITY_BY_MAX)
+		host->capped_by[host->n_capped_by] = dest;
+	host->n_capped_by++;
 }
 
 void capacity_connect(struct capacity *cap, __u64 start_ns)
@@ -309,6 +328,15 @@ const char *capacity_cause(const struct capacity *cap, char *buf, size_t len)
 			 cap->host_wide ? "Hyperplane ENI" : "NAT Gateway port allocation", k,
 			 capacity_unit_name(cap, k));
 	return buf;
+}
+
+enum capacity_limit capacity_limit_hit(const struct capacity *cap)
+{
+	if (!cap->capped_at)
+		return LIMIT_NONE;
+	if (cap->cause_k)
+		return cap->host_wide ? LIMIT_ENI : LIMIT_NAT;
+	return cap->n_capped_by ? LIMIT_NAT : LIMIT_UNKNOWN;
 }
 
 __u64 capacity_lifetime_p50(const struct capacity *cap)

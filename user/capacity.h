@@ -85,6 +85,12 @@ struct carried_history {
 #define CHURN_MIN_CLOSES   100
 #define CHURN_MAX_LIFETIME 1000000ULL /* us */
 
+/*
+ * Host-wide: the destinations a plateau is down to, named in the host's
+ * verdict when no ENI limit explains it.
+ */
+#define CAPACITY_BY_MAX 3
+
 /* What is to be told as it happens (streaming text), once per crossing. */
 enum capacity_notice {
 	NOTICE_WARN = 1,    /* concurrent passed --capacity-warn % of the capacity */
@@ -98,6 +104,8 @@ struct capacity {
 	bool warned;			      /* above the warning since the last crossing */
 	__u8 notices;			      /* enum capacity_notice not yet told */
 	__u32 cause_k;			      /* capped_at is k x the limit; 0: no limit matches */
+	__u32 plateaus;			      /* plateaus so far: the number of the last */
+	__u32 blamed_in;		      /* the host plateau it was counted in (capped_by) */
 	__u64 now_ns;			      /* the newest time given */
 	__u64 concurrent;
 	__u64 demand;
@@ -109,6 +117,14 @@ struct capacity {
 	struct carried_history carried;
 	struct level_window open;
 	struct hist lifetime_us; /* of closed connections */
+	/*
+	 * Host-wide: the destinations whose own plateau names a limit, turned
+	 * away while the host's count was capped at capped_at (the first
+	 * CAPACITY_BY_MAX; n_capped_by counts them all).  Each is the capacity
+	 * of a destination of the collector's (struct dest's cap).
+	 */
+	const struct capacity *capped_by[CAPACITY_BY_MAX];
+	__u32 n_capped_by;
 };
 
 void capacity_init(struct capacity *cap, const struct capacity_limits *limits, bool host_wide);
@@ -128,6 +144,13 @@ void capacity_not_carried(struct capacity *cap, __u64 since_ns, __u64 now_ns);
 
 /* An attempt timed out, was aborted or stalled at now_ns: returns NOTICE_PLATEAU on a new one. */
 unsigned int capacity_turned_away(struct capacity *cap, __u64 now_ns);
+
+/*
+ * An attempt to the destination whose capacity is dest was turned away,
+ * after capacity_turned_away() of both: if host and dest are both at a
+ * plateau and dest's names a limit, the host's plateau is (also) dest's.
+ */
+void capacity_caused_by(struct capacity *host, struct capacity *dest);
 
 /* An attempt started at start_ns; a connection closed after lifetime_ns. */
 void capacity_connect(struct capacity *cap, __u64 start_ns);
@@ -159,6 +182,19 @@ bool capacity_alarm(const struct capacity *cap);
 /* "NAT Gateway port allocation, 1 address", "Hyperplane ENI, 2 ENIs"; "" when none. */
 #define CAPACITY_CAUSE_LEN 48
 const char *capacity_cause(const struct capacity *cap, char *buf, size_t len);
+
+/* Which limit capped it, for scrapers; capacity_limit_names: "", "unknown", "nat_gateway", "eni". */
+enum capacity_limit {
+	LIMIT_NONE = 0, /* no plateau */
+	LIMIT_UNKNOWN,	/* capped at a level no limit explains */
+	LIMIT_NAT, /* NAT Gateway port allocation; host-wide: of the destinations in capped_by */
+	LIMIT_ENI, /* Hyperplane ENI (host-wide) */
+	LIMIT__COUNT,
+};
+
+extern const char *const capacity_limit_names[LIMIT__COUNT];
+
+enum capacity_limit capacity_limit_hit(const struct capacity *cap);
 
 /* Median lifetime of closed connections (us), and whether connections are evidently not reused. */
 __u64 capacity_lifetime_p50(const struct capacity *cap);

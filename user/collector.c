@@ -532,6 +532,8 @@ static void turned_away(struct collector *c, struct dest *d, __u64 now_ns)
 	if (d)
 		notices_raised(c, capacity_turned_away(&d->cap, now_ns));
 	notices_raised(c, capacity_turned_away(&c->total.cap, now_ns));
+	if (d)
+		capacity_caused_by(&c->total.cap, &d->cap);
 }
 
 /*

@@ -240,11 +240,59 @@ static void v_churn(const struct column *col, const struct dest *d, struct cell 
 	out->text = capacity_not_reused(&d->cap) ? "not-reused" : "";
 }
 
+/* Every capacity in a host's capped_by is the cap of a struct dest of the collector's. */
+static const struct dest *dest_of(const struct capacity *cap)
+{
+	return (const struct dest *)((const char *)cap - offsetof(struct dest, cap));
+}
+
+/*
+ * A host-wide plateau no ENI limit explains, down to destinations at their
+ * own: "capped by 198.18.0.2:443: NAT Gateway port allocation, 1 address;
+ * 198.18.0.3:443: ...; and 2 more destinations".
+ */
+static const char *capped_by(const struct capacity *host, char buf[COLUMN_TEXT_LEN])
+{
+	char dst[ENDPOINT_STRLEN], cause[CAPACITY_CAUSE_LEN];
+	size_t n = snprintf(buf, COLUMN_TEXT_LEN, "capped by");
+	unsigned int i;
+
+	for (i = 0; i < host->n_capped_by && i < CAPACITY_BY_MAX && n < COLUMN_TEXT_LEN; i++) {
+		const struct dest *d = dest_of(host->capped_by[i]);
+
+		n += snprintf(
+			buf + n, COLUMN_TEXT_LEN - n, "%s %s: %s", i ? ";" : "",
+			endpoint_fmt(dst, sizeof(dst), d->key.family, d->key.addr, d->key.port),
+			capacity_cause(&d->cap, cause, sizeof(cause)));
+	}
+	if (host->n_capped_by > CAPACITY_BY_MAX && n < COLUMN_TEXT_LEN)
+		snprintf(buf + n, COLUMN_TEXT_LEN - n, "; and %u more destination%s",
+			 host->n_capped_by - CAPACITY_BY_MAX,
+			 host->n_capped_by - CAPACITY_BY_MAX == 1 ? "" : "s");
+	return buf;
+}
+
 static void v_cause(const struct column *col, const struct dest *d, struct cell *out,
 		    char buf[COLUMN_TEXT_LEN])
 {
 	(void)col;
-	out->text = capacity_cause(&d->cap, buf, COLUMN_TEXT_LEN);
+	if (capacity_limit_hit(&d->cap) == LIMIT_NAT && d->host_wide)
+		out->text = capped_by(&d->cap, buf);
+	else
+		out->text = capacity_cause(&d->cap, buf, COLUMN_TEXT_LEN);
+}
+
+/* Unknown (no sample) until a plateau was seen. */
+static void v_limit(const struct column *col, const struct dest *d, struct cell *out,
+		    char buf[COLUMN_TEXT_LEN])
+{
+	enum capacity_limit limit = capacity_limit_hit(&d->cap);
+
+	(void)col, (void)buf;
+	if (limit == LIMIT_NONE)
+		unknown(out);
+	else
+		out->num = limit;
 }
 
 /* --- the table ------------------------------------------------------------------ */
@@ -520,6 +568,14 @@ const struct column columns[COL__COUNT] = {
 	},
 	[COL_CHURN] = { .csv = "churn", .format = FORMAT_TEXT, .get = v_churn },
 	[COL_CAUSE] = { .csv = "cause", .format = FORMAT_TEXT, .get = v_cause },
+	[COL_LIMIT] = {
+		.format = FORMAT_COUNT, .metric = METRIC_STATE,
+		.prom = "synscope_capacity_limit", .label = "limit", .states = capacity_limit_names,
+		.help = "1 once capped (capped_at), labelled with the limit that capped it: "
+			"nat_gateway (port allocation; host-wide: destinations capped by theirs), "
+			"eni (host-wide) or unknown; absent when not capped",
+		.get = v_limit,
+	},
 };
 
 /* --- for the outputs ------------------------------------------------------------ */

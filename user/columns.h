@@ -69,6 +69,7 @@ enum column_id {
 	COL_LIFETIME_P50,    /* median lifetime of closed connections */
 	COL_CHURN,	     /* "not-reused" when connections evidently are not */
 	COL_CAUSE,	     /* the limit capped_at matches, "" when none */
+	COL_LIMIT,	     /* which: enum capacity_limit, for scrapers */
 	COL__COUNT,
 };
 
@@ -87,6 +88,7 @@ enum column_metric {
 	METRIC_NONE = 0, /* text, or a label (the port) */
 	METRIC_COUNTER,	 /* only goes up */
 	METRIC_GAUGE,	 /* goes up and down */
+	METRIC_STATE,	 /* one of .states: a sample of 1 labelled .label="<its name>" */
 };
 
 /* How the dashboard colours a cell. */
@@ -111,7 +113,8 @@ struct cell {
 	const char *text; /* FORMAT_TEXT, FORMAT_ENDPOINT; "" when unknown */
 };
 
-#define COLUMN_TEXT_LEN ENDPOINT_STRLEN /* the buffer column_value() may write text in */
+/* The buffer column_value() may write text in: the longest, a host-wide cause naming destinations. */
+#define COLUMN_TEXT_LEN (64 + CAPACITY_BY_MAX * (ENDPOINT_STRLEN + CAPACITY_CAUSE_LEN + 4))
 
 /* .prom of a number exported otherwise (in a family with a label, a histogram) or derived. */
 #define PROM_APART ""
@@ -134,6 +137,9 @@ struct column {
 	size_t field;	/* also for get(): which field it reads */
 	double arg;	/* for get(): which percentile */
 	bool host_only; /* a figure of the host-wide row only: no per-destination metric family */
+	/* METRIC_STATE: the label, and each value's name (by its number) */
+	const char *label;
+	const char *const *states;
 	/* In the summary printed at exit; shown when it has a title. */
 	struct {
 		unsigned int at; /* its place, 1 leftmost */

@@ -303,10 +303,11 @@ static void exported_of(struct metrics_scrape *s, const struct collector *c)
 		stem = strncmp(e->name, "synscope_", 9) ? e->name : e->name + 9;
 		snprintf(e->host_name, NAME_LEN, "synscope_host_%s", stem);
 		e->scale = units[col->format].scale;
-		e->additive = col->metric == METRIC_COUNTER || col->format == FORMAT_COUNT;
+		e->additive = col->metric == METRIC_COUNTER ||
+			      (col->format == FORMAT_COUNT && col->metric != METRIC_STATE);
 		column_value(i, total, &v, buf);
 		e->host_value = v.num * e->scale;
-		e->host_known = col->metric == METRIC_GAUGE && v.state == CELL_VALUE;
+		e->host_known = col->metric != METRIC_COUNTER && v.state == CELL_VALUE;
 		s->n_exported++;
 	}
 }
@@ -611,13 +612,29 @@ static void head_column(struct metrics_scrape *s, unsigned int arg)
 	       column_help(e));
 }
 
+/* A column's value: its number, or for a state 1 labelled with the state's name. */
+static void column_sample(struct metrics_scrape *s, const struct exported *e, const char *name,
+			  const char *labels, size_t len, double v)
+{
+	const struct column *col = &columns[e->id];
+	char extra[EXTRA_LEN];
+
+	if (col->metric != METRIC_STATE)
+		sample_double(s->out, name, labels, len, v);
+	else
+		sample_u64(s->out, name, labels, len, extra,
+			   snprintf(extra, sizeof(extra), "%s=\"%s\"", col->label,
+				    col->states[(size_t)v]),
+			   1);
+}
+
 static void row_column(struct metrics_scrape *s, unsigned int arg, size_t i)
 {
 	const struct dest_row *r = &s->dests[i];
 
 	if (r->known[arg])
-		sample_double(s->out, s->exported[arg].name, dest_labels(s, i), r->labels_len,
-			      r->value[arg]);
+		column_sample(s, &s->exported[arg], s->exported[arg].name, dest_labels(s, i),
+			      r->labels_len, r->value[arg]);
 }
 
 static void row_host_column(struct metrics_scrape *s, unsigned int arg, size_t i)
@@ -625,7 +642,8 @@ static void row_host_column(struct metrics_scrape *s, unsigned int arg, size_t i
 	const struct exported *e = &s->exported[arg];
 
 	(void)i;
-	gauge(s, e->host_name, column_help(e), e->host_value);
+	family(s, e->host_name, "gauge", column_help(e));
+	column_sample(s, e, e->host_name, "", 0, e->host_value);
 }
 
 static void row_handshakes(struct metrics_scrape *s, unsigned int arg, size_t i)

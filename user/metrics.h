@@ -62,7 +62,9 @@ enum metrics_format {
  * kind is, without more code: .prom, or else synscope_<its CSV name> in
  * base units (a duration "_us" becomes "_seconds", a percentage "_pct"
  * "_ratio"), counters ending in _total; per destination, and a gauge also
- * host-wide as synscope_host_<the rest of the name>.
+ * host-wide as synscope_host_<the rest of the name>.  A state (METRIC_STATE)
+ * is a gauge of 1 with one more label, the name of its state, absent when
+ * it has none: synscope_capacity_limit{...,limit="nat_gateway"} 1.
  */
 bool metrics_column_family(unsigned int id, char *name, size_t size);
 

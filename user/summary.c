@@ -77,15 +77,17 @@ static bool capacity_affected(const struct dest *d)
 	       capacity_not_reused(cap);
 }
 
-static void capacity_plateau_print(FILE *f, const struct capacity *cap)
+static void capacity_plateau_print(FILE *f, const struct dest *d)
 {
-	char cause[CAPACITY_CAUSE_LEN];
+	char buf[COLUMN_TEXT_LEN];
+	struct cell cause;
 
+	column_value(COL_CAUSE, d, &cause, buf);
 	fprintf(f, "capped at %llu open connections while attempts were turned away: %s\n",
-		(unsigned long long)cap->capped_at,
-		cap->cause_k ? capacity_cause(cap, cause, sizeof(cause))
-			     : "no known limit matches (a firewall's connection limit, a "
-			       "server's full backlog, ...)");
+		(unsigned long long)d->cap.capped_at,
+		*cause.text ? cause.text
+			    : "no known limit matches (a firewall's connection limit, a "
+			      "server's full backlog, ...)");
 }
 
 /* What to add: more addresses or subnets, or beyond one NAT Gateway the alternatives. */
@@ -136,7 +138,7 @@ static void capacity_row_print(FILE *f, const struct dest *d, const char *who)
 {
 	fprintf(f, "  %s: ", who);
 	if (d->cap.capped_at) {
-		capacity_plateau_print(f, &d->cap);
+		capacity_plateau_print(f, d);
 		fprintf(f, "    ");
 	}
 	capacity_figures_print(f, &d->cap);

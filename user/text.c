@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "clock.h"
+#include "columns.h"
 #include "format.h"
 #include "text.h"
 
@@ -185,14 +186,16 @@ static void capacity_plateau_line(FILE *f, const struct dest *d, const char *who
 {
 	const struct capacity *cap = &d->cap;
 	__u64 unit = capacity_unit(cap), needed = (cap->plateau_demand + unit - 1) / unit;
-	char time[TIME_STRLEN], cause[CAPACITY_CAUSE_LEN];
+	char time[TIME_STRLEN], buf[COLUMN_TEXT_LEN];
+	struct cell cause;
 
+	column_value(COL_CAUSE, d, &cause, buf);
 	fprintf(f,
 		"%-12s %-7s %-15s CAPACITY %s: capped at %llu open connections while attempts are "
 		"turned away: %s; demand peak %llu needs %llu %s of %llu\n",
 		time_hms_fmt(time, sizeof(time), wall_of_mono(cap->plateau_ns)), "-", "-", who,
 		(unsigned long long)cap->capped_at,
-		cap->cause_k ? capacity_cause(cap, cause, sizeof(cause)) : "no known limit matches",
+		*cause.text ? cause.text : "no known limit matches",
 		(unsigned long long)cap->plateau_demand, (unsigned long long)needed,
 		capacity_unit_name(cap, needed), (unsigned long long)unit);
 }

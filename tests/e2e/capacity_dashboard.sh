@@ -4,7 +4,8 @@
 # the lab's NAT scaled down to 50 source ports (--nat-limit 50) and a burst
 # of 80 held connects: NAT% in the warning colour while the burst passes 80%
 # of the capacity, then 100 in the failure colour once capped; the
-# CAPACITY header line with the host's figures; the capacity section after q.
+# CAPACITY header line with the host's figures, capped by the service's
+# NAT limit; the capacity section after q.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/capacity_lib.sh"
 
@@ -73,8 +74,10 @@ expect_screen "past 80% of the NAT capacity: NAT% in the warning colour" \
 expect_screen "NAT% 100 once the attempts turned away retransmit" "$row( +[0-9]+){10} +100 " 20
 # Capped at the first timeout (the clients' 2 SYN retries: about 7 s), the
 # first evidence after the open count has been flat for 3 s.
-expect_screen "capped: the CAPACITY header line, the host's plateau matching no ENI limit" \
-	"^CAPACITY host $PORTS concurrent of ENI 65000 x 1: 0\\.1%  peak $PORTS  demand peak $CONNECTS  ENIs needed 1  capped at $PORTS: no known limit  NAT $PORTS x 1 address per destination" 20
+# The host's plateau matches no ENI limit: it is the service's (the line
+# then runs past 200 columns, and its end is cut).
+expect_screen "capped: the CAPACITY header line, the host capped by the service's NAT limit" \
+	"^CAPACITY host $PORTS concurrent of ENI 65000 x 1: 0\\.1%  peak $PORTS  demand peak $CONNECTS  ENIs needed 1  capped at $PORTS: capped by $S:$SERVICE_PORT: NAT Gateway port allocation, 1 address  NAT $PORTS x 1 address per" 20
 expect_screen "capped: NAT% in the failure colour" "$(nat_cell 31 100)" 5 colours
 expect_screen "the row's counts: 50 open, 30 timed out" \
 	"$row +$CONNECTS +$PORTS +$((CONNECTS - PORTS)) +$((CONNECTS - PORTS)) +0 +0 +[0-9]+ +0 +$PORTS +$PORTS +100 "

@@ -4,8 +4,8 @@
 # whose ENI carries 300 connections, a burst of 200 connects to the service
 # (through the NAT, by name) and 200 to the direct destination at once.
 # synscope, told --eni-limit 300, finds the host-wide plateau at 300 with
-# the ENI cause and 2 ENIs needed; neither destination is given the NAT
-# cause; the timeouts are the attempts the ENI refused.
+# the ENI cause and 2 ENIs needed, in its metrics too; neither destination
+# is given the NAT cause; the timeouts are the attempts the ENI refused.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/capacity_lib.sh"
 
@@ -28,6 +28,10 @@ expect_eq "host-wide concurrent peak: what the ENI carried" \
 for dst in "$SERVICE" "$DIRECT"; do
 	expect_eq "$dst: no NAT cause" "$(last_row eni "$dst" cause)" ""
 done
+expect_eq "metrics: the ENI, host-wide" "$(samples eni synscope_host_capacity_limit)" \
+	'synscope_host_capacity_limit{limit="eni"} 1'
+expect_eq "metrics: no destination capped by the NAT" \
+	"$(samples eni synscope_capacity_limit | grep -c 'limit="nat_gateway"' || true)" 0
 expect_eq "each destination's timeouts add up" \
 	"$(($(last_row eni "$SERVICE" timeout) + $(last_row eni "$DIRECT" timeout)))" "$refused"
 

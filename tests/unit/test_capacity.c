@@ -149,6 +149,95 @@ static void test_flat_elsewhere_and_host_wide(void **state)
 	assert_string_equal(cause(&host), "Hyperplane ENI, 2 ENIs");
 }
 
+/* Destination i of n, each flat at level[i]; the host flat at their sum; all turned away. */
+static void capped_together(struct capacity *host, struct capacity *dest, const __u64 *level,
+			    unsigned int n, const struct capacity_limits *l)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	capacity_init(host, l, true);
+	for (i = 0; i < n; i++) {
+		capacity_init(&dest[i], l, false);
+		rise_to(&dest[i], level[i]);
+		sum += level[i];
+	}
+	rise_to(host, sum);
+	for (i = 0; i < n; i++) {
+		capacity_turned_away(&dest[i], T0 + 5 * S);
+		capacity_turned_away(host, T0 + 5 * S);
+		capacity_caused_by(host, &dest[i]);
+	}
+}
+
+/*
+ * A host-wide plateau no ENI limit explains is down to the destinations at a
+ * plateau of their own that names a limit; at one that names none, it is
+ * unknown; the ENI, when it explains the host's, comes first.
+ */
+static void test_host_capped_by_destinations(void **state)
+{
+	struct capacity_limits l = limits(200, 1, 65000, 1);
+	const __u64 nat_and_backlog[] = { 200, 101 }, five_nats[] = { 200, 200, 200, 200, 200 };
+	struct capacity host, dest[5];
+	unsigned int i;
+
+	(void)state;
+	capped_together(&host, dest, nat_and_backlog, 2, &l);
+	assert_int_equal(host.capped_at, 301);
+	assert_int_equal(host.cause_k, 0);
+	assert_int_equal(host.n_capped_by, 1);
+	assert_ptr_equal(host.capped_by[0], &dest[0]);
+	assert_int_equal(capacity_limit_hit(&host), LIMIT_NAT);
+	assert_int_equal(capacity_limit_hit(&dest[0]), LIMIT_NAT);
+	assert_int_equal(capacity_limit_hit(&dest[1]), LIMIT_UNKNOWN);
+	assert_string_equal(capacity_limit_names[capacity_limit_hit(&host)], "nat_gateway");
+	/* Each destination counts once per host plateau, however many attempts it turns away. */
+	for (i = 0; i < 10; i++) {
+		capacity_turned_away(&dest[0], T0 + 5 * S + i * MS);
+		capacity_turned_away(&host, T0 + 5 * S + i * MS);
+		capacity_caused_by(&host, &dest[0]);
+	}
+	assert_int_equal(host.n_capped_by, 1);
+
+	/* Only the backlog's: unknown. */
+	capped_together(&host, dest, nat_and_backlog + 1, 1, &l);
+	assert_int_equal(host.n_capped_by, 0);
+	assert_int_equal(capacity_limit_hit(&host), LIMIT_UNKNOWN);
+	assert_string_equal(capacity_limit_names[LIMIT_UNKNOWN], "unknown");
+
+	/* Five capped: the first CAPACITY_BY_MAX kept, all counted. */
+	capped_together(&host, dest, five_nats, 5, &l);
+	assert_int_equal(host.n_capped_by, 5);
+	for (i = 0; i < CAPACITY_BY_MAX; i++)
+		assert_ptr_equal(host.capped_by[i], &dest[i]);
+
+	/* The host's count rises past its plateau, then is flat again: the list starts again. */
+	capacity_update(&host, 1100, 0, 0, T0 + 6 * S);
+	assert_false(host.plateau);
+	assert_int_equal(capacity_turned_away(&host, T0 + 10 * S), NOTICE_PLATEAU);
+	assert_int_equal(host.capped_at, 1100);
+	assert_int_equal(host.n_capped_by, 0);
+	capacity_caused_by(&host, &dest[4]); /* still at its own plateau */
+	assert_int_equal(host.n_capped_by, 1);
+	capacity_update(&dest[3], 50, 0, 0, T0 + 6 * S); /* its plateau ended */
+	capacity_caused_by(&host, &dest[3]);
+	assert_int_equal(host.n_capped_by, 1);
+	assert_ptr_equal(host.capped_by[0], &dest[4]);
+
+	/* At the ENI's limit the host names the ENI, whatever the destinations say. */
+	l = limits(200, 1, 400, 1);
+	capped_together(&host, dest, five_nats, 2, &l);
+	assert_int_equal(host.n_capped_by, 2);
+	assert_int_equal(capacity_limit_hit(&host), LIMIT_ENI);
+	assert_string_equal(cause(&host), "Hyperplane ENI, 1 ENI");
+
+	/* No plateau: no limit. */
+	capacity_init(&host, &l, true);
+	rise_to(&host, 300);
+	assert_int_equal(capacity_limit_hit(&host), LIMIT_NONE);
+}
+
 /* Still rising: never flat, however many attempts time out. */
 static void test_rising(void **state)
 {
@@ -383,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_plateau_match_edge),
 		cmocka_unit_test(test_flat_at_the_limit),
 		cmocka_unit_test(test_flat_elsewhere_and_host_wide),
+		cmocka_unit_test(test_host_capped_by_destinations),
 		cmocka_unit_test(test_rising),
 		cmocka_unit_test(test_noisy),
 		cmocka_unit_test(test_tolerance_edges),

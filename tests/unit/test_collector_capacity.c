@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "collector.h"
+#include "columns.h"
 #include "metrics.h"
 #include "summary.h"
 #include "text.h"
@@ -146,6 +147,10 @@ static void metrics_of_capped(const struct collector *c)
 		"synscope_host_connections_demand_peak 300\n",
 		"synscope_host_enis_needed 1\n",
 		"synscope_host_eni_capacity 65000\n",
+		"synscope_capacity_limit{daddr=\"198.18.0.2\",dport=\"443\",host=\"\","
+		"limit=\"nat_gateway\"} 1\n",
+		"# TYPE synscope_host_capacity_limit gauge\nsynscope_host_capacity_limit"
+		"{limit=\"nat_gateway\"} 1\n",
 	};
 	struct text_buf out = { 0 };
 	size_t i;
@@ -156,6 +161,30 @@ static void metrics_of_capped(const struct collector *c)
 	/* The ENI's figures are the host's: no family per destination. */
 	assert_null(strstr(out.data, "\nsynscope_eni_capacity"));
 	text_buf_free(&out);
+}
+
+/* A row's cause and limit columns; LIMIT_NONE: no sample. */
+static void assert_verdict(const struct dest *d, const char *cause, enum capacity_limit limit)
+{
+	char buf[COLUMN_TEXT_LEN];
+	struct cell v;
+
+	column_value(COL_CAUSE, d, &v, buf);
+	assert_string_equal(v.text, cause);
+	column_value(COL_LIMIT, d, &v, buf);
+	if (limit == LIMIT_NONE)
+		assert_int_equal(v.state, CELL_UNKNOWN);
+	else
+		assert_int_equal(v.num, limit);
+}
+
+/* The host-wide row's cause, as the summary CSV and the dashboard have it, and the service's. */
+static void host_cause_of_capped(const struct collector *c)
+{
+	assert_verdict(collector_total(c),
+		       "capped by 198.18.0.2:443: NAT Gateway port allocation, 1 address",
+		       LIMIT_NAT);
+	assert_verdict(server(c), "NAT Gateway port allocation, 1 address", LIMIT_NAT);
 }
 
 static struct collector *burst(const struct capacity_limits *limits)
@@ -223,11 +252,11 @@ static void test_burst_over_the_nat(void **state)
 	assert_contains(text, "CAPACITY 198.18.0.2:443 -: capped at 200 open connections while "
 			      "attempts are turned away: NAT Gateway port allocation, 1 address; "
 			      "demand peak 300 needs 2 addresses of 200");
-	/* The host is flat too, at a level no ENI limit explains. */
+	/* The host is flat too, at a level no ENI limit explains: the destination's. */
 	assert_contains(text,
 			"CAPACITY host-wide: capped at 200 open connections while attempts "
-			"are turned away: no known limit matches; demand peak 300 needs 1 ENI of "
-			"65000");
+			"are turned away: capped by 198.18.0.2:443: NAT Gateway port allocation, 1 "
+			"address; demand peak 300 needs 1 ENI of 65000");
 	free(text);
 	text = notices(c);
 	assert_null(text && *text ? text : NULL); /* told once */
@@ -244,7 +273,11 @@ static void test_burst_over_the_nat(void **state)
 			"    concurrent peak 200, demand peak 300 (150.0% of the NAT capacity "
 			"200): 2 addresses needed: add 1 secondary address to the NAT Gateway "
 			"(--nat-ips 2)\n");
+	assert_contains(text, "  host-wide: capped at 200 open connections while attempts were "
+			      "turned away: capped by 198.18.0.2:443: NAT Gateway port allocation, "
+			      "1 address\n");
 	free(text);
+	host_cause_of_capped(c);
 	metrics_of_capped(c);
 	collector_destroy(c);
 }
@@ -292,6 +325,50 @@ static void test_beyond_one_nat_gateway(void **state)
 	free(text);
 }
 
+/*
+ * The host-wide cause naming several destinations (IPv4 and IPv6), each with
+ * its own; beyond CAPACITY_BY_MAX, how many more.
+ */
+static void test_host_cause_names_destinations(void **state)
+{
+	static const __u8 v6[ADDR_LEN] = { 0x20, 0x01, 0x00, 0x02, [15] = 1 };
+	struct capacity_limits l = capacity_defaults;
+	struct dest host = { .host_wide = true }, d[5];
+	unsigned int i;
+
+	(void)state;
+	memset(d, 0, sizeof(d));
+	capacity_init(&host.cap, &l, true);
+	host.cap.capped_at = 150000;
+	host.cap.n_capped_by = 5;
+	for (i = 0; i < 5; i++) {
+		__u8 v4[ADDR_LEN] = { 198, 18, 0, 10 + i };
+
+		dest_key_of(&d[i].key, i == 1 ? AF_INET6 : AF_INET, i == 1 ? v6 : v4, 443);
+		capacity_init(&d[i].cap, &l, false);
+		d[i].cap.capped_at = (i + 1) * 55000;
+		d[i].cap.cause_k = i + 1;
+		if (i < CAPACITY_BY_MAX)
+			host.cap.capped_by[i] = &d[i].cap;
+	}
+	assert_verdict(&host,
+		       "capped by 198.18.0.10:443: NAT Gateway port allocation, 1 address; "
+		       "[2001:2::1]:443: NAT Gateway port allocation, 2 addresses; "
+		       "198.18.0.12:443: NAT Gateway port allocation, 3 addresses; and 2 "
+		       "more destinations",
+		       LIMIT_NAT);
+	/* Its own ENI limit first. */
+	host.cap.capped_at = 65000;
+	host.cap.cause_k = 1;
+	assert_verdict(&host, "Hyperplane ENI, 1 ENI", LIMIT_ENI);
+	/* None named: no cause, the limit unknown; no plateau: no limit. */
+	host.cap.cause_k = 0;
+	host.cap.n_capped_by = 0;
+	assert_verdict(&host, "", LIMIT_UNKNOWN);
+	host.cap.capped_at = 0;
+	assert_verdict(&host, "", LIMIT_NONE);
+}
+
 /* Closes: open goes down, lifetimes make the churn figures. */
 static void test_closes_and_churn(void **state)
 {
@@ -323,6 +400,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_burst_over_the_nat),
 		cmocka_unit_test(test_beyond_one_nat_gateway),
+		cmocka_unit_test(test_host_cause_names_destinations),
 		cmocka_unit_test(test_closes_and_churn),
 	};
 

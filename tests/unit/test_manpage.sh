@@ -8,25 +8,19 @@
 # (build/tests/manpage_names) has its entry in its section; every exit status
 # synscope gives has its entry under EXIT STATUS; the version is synscope's.
 # And the other way round: no entry for an option, a column, an outcome or a
-# verdict that is not there.
+# verdict that is not there.  The checks are tests/lib/check.sh's, as
+# everywhere: a TAP line each, counted in CHECKS and FAILURES.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SYNSCOPE=${SYNSCOPE:-$ROOT/synscope}
 NAMES=${NAMES:-$ROOT/build/tests/manpage_names}
 MAN=${MAN:-$ROOT/doc/synscope.8}
+# shellcheck disable=SC2034 # check.sh reads it
+TEST_NAME=test_manpage
 . "$ROOT/tests/unit/support/help.sh"
-
-FAILED=0
-CHECKS=0
-fail() {
-	echo "not ok - $*"
-	FAILED=$((FAILED + 1))
-}
-check() {
-	CHECKS=$((CHECKS + 1))
-	"$@"
-}
+# shellcheck source=../lib/check.sh
+. "$ROOT/tests/lib/check.sh"
 
 # entries: "SECTION NAME" for every bold word in the tag of a .TP entry; the
 # section is the .SH heading, or for a .SS heading that ends "(--csv)" the
@@ -80,14 +74,16 @@ entries() {
 }
 
 # groff: nothing to warn about.
-check true
-if ! out=$(groff -man -ww -z "$MAN" 2>&1) || [ -n "$out" ]; then
-	fail "groff -man -ww -z $MAN: $out"
-fi
+out=$(groff -man -ww -z "$MAN" 2>&1) || out="exit status $?: $out"
+expect_eq "groff -man -ww -z $MAN: warnings" "$out" ""
 
 ENTRIES=$(entries)
 has_entry() {
-	grep -qxF "$1 $2" <<<"$ENTRIES" || fail "$MAN: no entry for $2 under $1"
+	if grep -qxF "$1 $2" <<<"$ENTRIES"; then
+		ok "$2 under $1"
+	else
+		fail "$MAN: no entry for $2 under $1"
+	fi
 }
 
 # Every option, long and short.
@@ -97,12 +93,15 @@ if grep -q '^?' <<<"$HELP"; then
 fi
 OPTIONS=$(awk '{ print $1; if ($2 != "-") print $2 }' <<<"$HELP")
 while read -r name; do
-	check has_entry OPTIONS "$name"
+	has_entry OPTIONS "$name"
 done <<<"$OPTIONS"
 while read -r section name; do
 	[ "$section" = OPTIONS ] && [[ $name == -* ]] || continue
-	check true
-	grep -qxF -- "$name" <<<"$OPTIONS" || fail "$MAN: $name is not an option of --help"
+	if grep -qxF -- "$name" <<<"$OPTIONS"; then
+		ok "$name under OPTIONS is an option of --help"
+	else
+		fail "$MAN: $name is not an option of --help"
+	fi
 done <<<"$ENTRIES"
 
 # Every CSV column, outcome and verdict in its section, and no other.
@@ -110,14 +109,16 @@ declare -A SECTION=([csv]=csv [summary-csv]=summary-csv [dns-csv]=dns-csv
 	[outcome]=OUTCOMES [verdict]=VERDICTS)
 CODE=$("$NAMES")
 while read -r where name; do
-	check has_entry "${SECTION[$where]}" "$name"
+	has_entry "${SECTION[$where]}" "$name"
 done <<<"$CODE"
 for where in "${!SECTION[@]}"; do
 	while read -r section name; do
 		[ "$section" = "${SECTION[$where]}" ] || continue
-		check true
-		grep -qxF "$where $name" <<<"$CODE" ||
+		if grep -qxF "$where $name" <<<"$CODE"; then
+			ok "$name under $section is a $where the code has"
+		else
 			fail "$MAN: $name under $section is not a $where the code has"
+		fi
 	done <<<"$ENTRIES"
 done
 
@@ -133,14 +134,17 @@ for args in --version "" --bogus; do
 	rc=0
 	# shellcheck disable=SC2086
 	(cd "$WORK" && "${AS_USER[@]}" ./synscope $args >/dev/null 2>&1 </dev/null) || rc=$?
-	check has_entry "EXIT STATUS" "$rc"
+	has_entry "EXIT STATUS" "$rc"
 done
-check true
 version=$("$SYNSCOPE" --version)
-grep -q "^\.TH SYNSCOPE 8 [^ ]* \"$version\"" "$MAN" || fail "$MAN: .TH does not say \"$version\""
+if grep -q "^\.TH SYNSCOPE 8 [^ ]* \"$version\"" "$MAN"; then
+	ok ".TH says \"$version\""
+else
+	fail "$MAN: .TH does not say \"$version\""
+fi
 
-if [ "$FAILED" -ne 0 ]; then
-	echo "test_manpage: $FAILED of $CHECKS checks failed"
+if [ "$FAILURES" -ne 0 ]; then
+	echo "test_manpage: $FAILURES of $CHECKS checks failed"
 	exit 1
 fi
 echo "test_manpage: all $CHECKS checks passed"
