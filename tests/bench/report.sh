@@ -67,14 +67,77 @@ load_knobs() {
 }
 
 # write_report: RESULTS.md (and a copy with the raw data), the history line.
+# The hand-written blocks and the other scripts' sections of the file are kept.
 write_report() {
 	mkdir -p "$(dirname "$RESULTS")"
-	write_results >"$RESULTS.tmp"
+	write_results >"$RESULTS.new"
+	merge_results "$RESULTS" "$RESULTS.new" >"$RESULTS.tmp"
+	rm -f "$RESULTS.new"
 	mv "$RESULTS.tmp" "$RESULTS"
 	cp "$RESULTS" "$RUN_DIR/RESULTS.md"
 	record_history
 	log "results: $RESULTS (raw data: $RUN_DIR)"
 	sed -n '/^## Ratios/,/^## BPF/p' "$RESULTS" | sed '$d'
+}
+
+# --- what a new report keeps ---------------------------------------------------
+
+# Sections of RESULTS.md that other parts of make bench write (each replaces
+# its own with replace_section): a new run.sh report keeps them as they are.
+OWNED_SECTIONS=("## Memory soak" "## The fentry and kprobe modes in QEMU (TCG)")
+# Hand-written text between these two lines is kept, wherever it is.
+KEEP_BEGIN='<!-- kept by make bench: begin -->'
+KEEP_END='<!-- kept by make bench: end -->'
+
+# kept_blocks FILE: its hand-written blocks, markers included, each followed
+# by an empty line.
+kept_blocks() {
+	awk -v b="$KEEP_BEGIN" -v e="$KEEP_END" '$0 == b { on = 1 } on { print } on && $0 == e { on = 0; print "" }' "$1"
+}
+
+# section_of FILE TITLE: the section TITLE of FILE, to the next section or
+# hand-written block; nothing if it has none.
+section_of() {
+	awk -v t="$2" -v b="$KEEP_BEGIN" '$0 == t { on = 1; print; next } on && (/^## / || $0 == b) { on = 0 } on' "$1"
+}
+
+# trim: the text without its trailing empty lines.
+trim() { awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }'; }
+
+# merge_results OLD NEW: NEW (a fresh report) with OLD's hand-written blocks
+# after NEW's title paragraph (before its first section) and OLD's owned
+# sections at the end.  OLD may not exist.
+merge_results() {
+	local title
+	if [ ! -f "$1" ]; then
+		cat "$2"
+		return 0
+	fi
+	{
+		awk '/^## / { exit } { print }' "$2"
+		kept_blocks "$1"
+		awk '/^## / { on = 1 } on' "$2" | trim
+		for title in "${OWNED_SECTIONS[@]}"; do
+			[ -z "$(section_of "$1" "$title")" ] || printf '\n%s\n' "$(section_of "$1" "$title" | trim)"
+		done
+	}
+}
+
+# replace_section FILE TITLE CONTENT_FILE: FILE with its section TITLE
+# replaced by CONTENT_FILE (which starts with the TITLE line), or with
+# CONTENT_FILE added at the end; hand-written blocks stay where they are.
+replace_section() {
+	local tmp=$1.section.tmp
+	{
+		if [ -f "$1" ]; then
+			awk -v t="$2" -v b="$KEEP_BEGIN" -v e="$KEEP_END" '
+				$0 == b { kept = 1 } kept { print; if ($0 == e) kept = 0; next }
+				$0 == t { skip = 1; next } skip && (/^## / || $0 == b) { skip = 0 } !skip' "$1" | trim
+			echo
+		fi
+		trim <"$3"
+	} >"$tmp"
+	mv "$tmp" "$1"
 }
 
 # source_key: the last commit that changed what is measured (the tracer,
@@ -307,8 +370,9 @@ write_results() {
 	cat <<EOF
 # synscope benchmark results
 
-Written by \`make bench\` (\`tests/bench/run.sh\`); do not edit by hand. Run it as
-root under the shared lock: \`flock /tmp/synscope-heavy.lock make bench\`.
+Written by \`make bench\` (\`tests/bench/run.sh\`); do not edit by hand but between the lines
+\`$KEEP_BEGIN\` and \`$KEEP_END\`: \`make bench\` keeps
+those blocks. Run it as root under the shared lock: \`flock -o /tmp/synscope-heavy.lock make bench\`.
 
 ## Machine and run
 
