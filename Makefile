@@ -87,7 +87,8 @@ FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
-.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT) $(OUTPUT)/tests/floor.bpf.o \
+	$(OUTPUT)/tests/floor.skel.h
 
 all: synscope $(TOOLS)
 
@@ -152,6 +153,30 @@ $(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_S
 
 bench-metrics: $(OUTPUT)/tests/bench_metrics
 	$(Q)$< 500 && $< 5000
+
+# make bench's BPF helper (tests/bench/benchbpf.c): program counters, the floor of bpf_stats
+# (programs that do nothing, tests/bench/floor.bpf.c), BPF_PROG_TEST_RUN of the DNS programs;
+# statically linked for the VM.
+BENCHBPF_LDLIBS := -lbpf -lelf -lz
+BENCHBPF_STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
+
+$(OUTPUT)/tests/floor.bpf.o: tests/bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
+	$(Q)rm -f $@.tmp
+
+$(OUTPUT)/tests/floor.skel.h: $(OUTPUT)/tests/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/tests/benchbpf: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BENCHBPF_LDLIBS) -o $@
+
+$(OUTPUT)/tests/benchbpf-static: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< $(BENCHBPF_STATIC_LDLIBS) -o $@
 
 # ThreadSanitizer: the unit tests, and a traced session scraped over and over
 # (tests/tsan_metrics.sh, root), built in build-tsan/.
