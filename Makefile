@@ -8,7 +8,8 @@
 # make unit-asan  the unit tests with ASan (leaks too) and UBSan (build-asan/)
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time, and a
-#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md
+#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md; then bench-vm
+# make bench-vm   the fentry and kprobe modes' ratios and BPF time in QEMU (6.1, 6.12)
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
@@ -82,7 +83,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-metrics tsan scale \
+.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-vm bench-metrics tsan scale \
 	demo format check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
@@ -229,9 +230,14 @@ e2e: all
 
 # Under the shared lock: flock /tmp/synscope-heavy.lock make bench (see tests/bench/run.sh).
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/tests/benchbpf
 	$(Q)tests/bench/run.sh
 	$(Q)tests/bench/soak.sh
+	+$(Q)tests/bench/vm.sh
+
+# The fentry and kprobe modes, measured in QEMU (tests/bench/vm.sh; about 9 minutes).
+bench-vm:
+	+$(Q)tests/bench/vm.sh
 
 # 64,000 connects through the lab's NAT at full size, synscope's counts
 # against the load generator's and the kernel's (part of make test).

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tests/floor.skel.h"
 
@@ -52,24 +53,56 @@ static int complain(const char *what, int err)
 
 /* --- progs ------------------------------------------------------------------ */
 
+/*
+ * full_name: the program's function name from its BTF (the kernel's name
+ * keeps 15 characters: kretprobe_tcp_v4_connect and _v6_ look alike), or
+ * the short one.
+ */
+static void full_name(int fd, const struct bpf_prog_info *info, char *name, size_t size)
+{
+	struct bpf_func_info func = {};
+	struct bpf_prog_info more = {
+		.nr_func_info = 1,
+		.func_info_rec_size = sizeof(func),
+		.func_info = (__u64)(unsigned long)&func,
+	};
+	__u32 len = sizeof(more);
+	const struct btf_type *t;
+	struct btf *btf;
+
+	snprintf(name, size, "%s", info->name[0] ? info->name : "-");
+	if (!info->btf_id || !info->nr_func_info || bpf_obj_get_info_by_fd(fd, &more, &len))
+		return;
+	btf = btf__load_from_kernel_by_id(info->btf_id);
+	if (!btf)
+		return;
+	t = btf__type_by_id(btf, func.type_id);
+	if (t)
+		snprintf(name, size, "%s", btf__name_by_offset(btf, t->name_off));
+	btf__free(btf);
+}
+
 static int print_prog(__u32 id)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	const char *type;
+	char name[128];
 	int fd, err;
 
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno; /* unloaded meanwhile */
 	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (!err)
+		full_name(fd, &info, name, sizeof(name));
 	close(fd);
 	if (err)
 		return -errno;
 	type = libbpf_bpf_prog_type_str(info.type);
-	printf("%u %s %s %llu %llu %llu\n", id, type ? type : "unknown",
-	       info.name[0] ? info.name : "-", (unsigned long long)info.run_cnt,
-	       (unsigned long long)info.run_time_ns, (unsigned long long)info.recursion_misses);
+	printf("%u %s %s %llu %llu %llu\n", id, type ? type : "unknown", name,
+	       (unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns,
+	       (unsigned long long)info.recursion_misses);
 	return 0;
 }
 

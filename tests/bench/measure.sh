@@ -239,23 +239,23 @@ check_synscope() {
 	estab=$(csv_rows "$TRACE_DIR/attempts.csv" outcome 2>/dev/null | grep -c '^established$' || true)
 	want=$([ "$3" = connect ] && echo "$ops" || echo 0)
 	DETAIL=$(awk -v a="$acct" -v d="$dns" -v rows="$rows" -v estab="$estab" -v want="$want" \
-		-v opens="$opens" -v rc="$TRACER_RC" 'BEGIN {
-		n = split("produced delivered dropped expired", k, " ")
-		for (i = 1; i <= n; i++)
-			v[k[i]] = match(a, k[i] " [0-9]+") ? substr(a, RSTART + length(k[i]) + 1, RLENGTH - length(k[i]) - 1) : "?"
-		lost = match(d, "lost [0-9]+") ? substr(d, RSTART + 5, RLENGTH - 5) : (d == "" ? 0 : "?")
-		printf "rc=%s produced=%s delivered=%s dropped=%s expired=%s dns_lost=%s rows=%s established=%s want=%s opens=%s",
-			rc, v["produced"], v["delivered"], v["dropped"], v["expired"], lost, rows, estab, want, opens }')
-	if [ "$TRACER_RC" -ne 0 ] || [ -z "$acct" ]; then
-		VERDICT=failed
-	elif ! awk -v s="$DETAIL" 'BEGIN { split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); v[p[1]] = p[2] }
-		exit !(v["dropped"] == 0 && v["produced"] == v["delivered"] && v["dns_lost"] == 0) }'; then
-		VERDICT=loss
-	elif [ "$rows" -ne "$want" ] || [ "$estab" -ne "$want" ] || { [ "$3" = connect ] && [ "$opens" -ne "$ops" ]; }; then
-		VERDICT=miscount
-	else
-		VERDICT=ok
-	fi
+		-v opens="$opens" -v rc="$TRACER_RC" -f "$BENCH_DIR/detail.awk")
+	synscope_verdict "$3" "$ops"
+}
+
+# synscope_verdict WORKLOAD OPS: the VERDICT of a synscope window from its
+# DETAIL (here or in the VM): failed (exit status, no accounting line),
+# loss (an event dropped or not delivered, a DNS packet lost), miscount (not
+# one established CSV row per connect, or the namespace's TcpActiveOpens
+# disagree), ok.
+synscope_verdict() {
+	VERDICT=$(awk -v s="$DETAIL" -v wl="$1" -v ops="$2" 'BEGIN {
+		split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); v[p[1]] = p[2] }
+		if (v["rc"] != 0 || v["produced"] == "?") print "failed"
+		else if (!(v["dropped"] == 0 && v["produced"] == v["delivered"] && v["dns_lost"] == 0)) print "loss"
+		else if (v["rows"] != v["want"] || v["established"] != v["want"] ||
+			 (wl == "connect" && v["opens"] != ops)) print "miscount"
+		else print "ok" }')
 }
 
 # check_peer: VERDICT and DETAIL of a libbpf-tools window: no lost events.
