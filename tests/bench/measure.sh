@@ -28,8 +28,12 @@ bench_check_setup() {
 			exit 1
 		}
 	done
-	if [ ! -x "$SYNSCOPE" ] || [ ! -x "$BENCHLOOP" ]; then
-		echo "tests/bench/run.sh: build first (make)" >&2
+	if [ ! -x "$SYNSCOPE" ] || [ ! -x "$BENCHLOOP" ] || [ ! -x "$BENCHBPF" ]; then
+		echo "tests/bench/run.sh: build first (make all build/tests/benchbpf)" >&2
+		exit 1
+	fi
+	if [ "$FLOOR" != 0 ] && [ -z "$(cgroup2_root)" ]; then
+		echo "tests/bench/run.sh: no cgroup v2 mounted for the floor's cgroup_skb programs (BENCH_FLOOR=0)" >&2
 		exit 1
 	fi
 	taskset -c "$WORKLOAD_CPU,$TRACER_CPU" true 2>/dev/null || {
@@ -93,9 +97,14 @@ tracer_command() {
 		# shellcheck disable=SC2206
 		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" --no-dns $TRACER_ARGS)
 		;;
+	floor) TRACER_ARGV=("$BENCHBPF" floor "$(cgroup2_root)") ;;
 	*) TRACER_ARGV=("$(peer_binary "$1")") ;;
 	esac
 }
+
+# cgroup2_root: where the cgroup v2 hierarchy is mounted (synscope's DNS
+# programs attach to its root: /sys/fs/cgroup, or /sys/fs/cgroup/unified).
+cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
 
 # workload_command WORKLOAD: the workload's command line, in WORKLOAD_ARGV.
 workload_command() {
@@ -273,6 +282,23 @@ check_peer() {
 	fi
 }
 
+# check_floor: VERDICT and DETAIL of a floor window: the helper exited 0.
+check_floor() {
+	DETAIL="rc=$TRACER_RC"
+	VERDICT=$([ "$TRACER_RC" -eq 0 ] && echo ok || echo failed)
+}
+
+# test_runs: BPF_PROG_TEST_RUN of synscope's DNS programs and an empty one
+# on non-DNS packets (benchbpf test-run), into $RUN_DIR/test_run.txt.
+test_runs() {
+	log "BPF_PROG_TEST_RUN of $DNS_OBJECT's cgroup_skb programs, $TEST_RUN_REPEAT runs a batch"
+	taskset -c "$WORKLOAD_CPU" "$BENCHBPF" test-run "$DNS_OBJECT" "$TEST_RUN_REPEAT" >"$RUN_DIR/test_run.txt" ||
+		{
+			fail "benchbpf test-run $DNS_OBJECT failed"
+			exit 1
+		}
+}
+
 # --- one window ----------------------------------------------------------------
 
 # run_window KIND TRACER WORKLOAD ROUND: one measured run of WORKLOAD, traced
@@ -314,6 +340,7 @@ run_window() {
 		stop_bench_tracer
 		case $tracer in
 		synscope*) check_synscope "$ops" "$((opens1 - opens0))" "$workload" ;;
+		floor) check_floor ;;
 		*) check_peer ;;
 		esac
 		verdict=$VERDICT
