@@ -131,7 +131,9 @@ something, and they are noisier than the host's (few, short windows, to keep the
   (range, windows) over the windows that accounted for every event.
 - BPF per connection: all of synscope's programs, ns per connection in the stats window, and in
   brackets that time as a share of an untraced connect's (1 / the untraced rate), the one figure
-  of the two that TCG does not make meaningless on its own.
+  of the two that TCG does not make meaningless on its own. It counts the programs only: the
+  hook's own machinery (fentry's trampoline; a kprobe's breakpoint trap and a kretprobe's return
+  trampoline) is in the ratio but not in this figure, and TCG emulates traps slowly.
 
 | kernel | mode | connect loop | getppid loop | BPF ns per connection (share of a connect) | BPF during the getppid loop |
 |---|---|---|---|---|---|
