@@ -17,17 +17,6 @@ BENCH_PORT=8080
 BENCH_TMP=/tmp/bench
 CLK_TCK=100 # /proc/PID/stat counts USER_HZ ticks, 100 on x86 (busybox has no getconf)
 
-# bench_ns: the workload's namespace, as tests/lib.sh's loopback_client_ns.
-bench_ns() {
-	ip netns add "$NS_C"
-	ip -n "$NS_C" link set lo up
-	ip -n "$NS_C" addr add "$BENCH_ADDR/32" dev lo
-	client_sysctl net.ipv4.ip_local_port_range="1024 65535"
-	client_sysctl net.ipv4.tcp_tw_reuse=1
-	client_sysctl net.ipv4.tcp_tw_reuse_delay=1 2>/dev/null || true
-	client_sysctl net.core.somaxconn=65535
-}
-
 # bench_tracer_start MODE: synscope in MODE, pinned to CPU 1.
 bench_tracer_start() {
 	rm -f "$BENCH_TMP/attempts.csv" "$BENCH_TMP/tracer.out" "$BENCH_TMP/tracer.err"
@@ -130,7 +119,7 @@ guest_bench() {
 	# shellcheck disable=SC2034 # nstat_client's history file goes there
 	OUT=$BENCH_TMP
 	sysctl -q -w kernel.bpf_stats_enabled=0
-	bench_ns
+	loopback_client_ns "$BENCH_ADDR" # tests/lib/scenario.sh, as the host bench's
 	for _w in $BENCH_WORKLOADS; do
 		bench_window warmup - "$_w" 0
 		_r=1
