@@ -8,7 +8,8 @@
 # make unit-asan  the unit tests with ASan (leaks too) and UBSan (build-asan/)
 # make fuzz       run the DNS fuzz targets for FUZZ_SECONDS each
 # make bench      what tracing costs (issue 9): same-run ratios, BPF and CPU time, and a
-#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md
+#                 1,000,000-connect memory soak (issue 12) -> bench/RESULTS.md; then bench-vm
+# make bench-vm   the fentry and kprobe modes' ratios and BPF time in QEMU (6.1, 6.12)
 # make scale      the exactness check at the seed's scale (tools/lab, minutes; in make test)
 # make bench-metrics  how long a scrape of 500 (and 5000) destinations takes to render
 # make tsan       the unit tests and synscope with ThreadSanitizer (build-tsan/)
@@ -82,12 +83,13 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Iuser -Iuser/dns
 FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 
-.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-metrics tsan scale \
+.PHONY: all static run deps test unit unit-asan e2e vm fuzz bench bench-vm bench-metrics tsan scale \
 	demo format check-format clean install uninstall
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
-.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT) $(OUTPUT)/tests/floor.bpf.o \
+	$(OUTPUT)/tests/floor.skel.h
 
 all: synscope $(TOOLS)
 
@@ -153,6 +155,30 @@ $(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_S
 bench-metrics: $(OUTPUT)/tests/bench_metrics
 	$(Q)$< 500 && $< 5000
 
+# make bench's BPF helper (tests/bench/benchbpf.c): program counters, the floor of bpf_stats
+# (programs that do nothing, tests/bench/floor.bpf.c), BPF_PROG_TEST_RUN of the DNS programs;
+# statically linked for the VM.
+BENCHBPF_LDLIBS := -lbpf -lelf -lz
+BENCHBPF_STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
+
+$(OUTPUT)/tests/floor.bpf.o: tests/bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
+	$(Q)rm -f $@.tmp
+
+$(OUTPUT)/tests/floor.skel.h: $(OUTPUT)/tests/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/tests/benchbpf: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BENCHBPF_LDLIBS) -o $@
+
+$(OUTPUT)/tests/benchbpf-static: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< $(BENCHBPF_STATIC_LDLIBS) -o $@
+
 # ThreadSanitizer: the unit tests, and a traced session scraped over and over
 # (tests/tsan_metrics.sh, root), built in build-tsan/.
 tsan:
@@ -204,9 +230,15 @@ e2e: all
 
 # Under the shared lock: flock /tmp/synscope-heavy.lock make bench (see tests/bench/run.sh).
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/tests/benchbpf
 	$(Q)tests/bench/run.sh
 	$(Q)tests/bench/soak.sh
+	$(Q)tests/bench/vm.sh
+
+# The fentry and kprobe modes, measured in QEMU (tests/bench/vm.sh; about 8 minutes).
+# No "+" (which make -n would run): its make static gets no jobserver, and runs serially.
+bench-vm:
+	$(Q)tests/bench/vm.sh
 
 # 64,000 connects through the lab's NAT at full size, synscope's counts
 # against the load generator's and the kernel's (part of make test).

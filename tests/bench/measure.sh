@@ -28,8 +28,12 @@ bench_check_setup() {
 			exit 1
 		}
 	done
-	if [ ! -x "$SYNSCOPE" ] || [ ! -x "$BENCHLOOP" ]; then
-		echo "tests/bench/run.sh: build first (make)" >&2
+	if [ ! -x "$SYNSCOPE" ] || [ ! -x "$BENCHLOOP" ] || [ ! -x "$BENCHBPF" ]; then
+		echo "tests/bench/run.sh: build first (make all build/tests/benchbpf)" >&2
+		exit 1
+	fi
+	if [ "$FLOOR" != 0 ] && [ -z "$(cgroup2_root)" ]; then
+		echo "tests/bench/run.sh: no cgroup v2 mounted for the floor's cgroup_skb programs (BENCH_FLOOR=0)" >&2
 		exit 1
 	fi
 	taskset -c "$WORKLOAD_CPU,$TRACER_CPU" true 2>/dev/null || {
@@ -93,9 +97,14 @@ tracer_command() {
 		# shellcheck disable=SC2206
 		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" --no-dns $TRACER_ARGS)
 		;;
+	floor) TRACER_ARGV=("$BENCHBPF" floor "$(cgroup2_root)") ;;
 	*) TRACER_ARGV=("$(peer_binary "$1")") ;;
 	esac
 }
+
+# cgroup2_root: where the cgroup v2 hierarchy is mounted (synscope's DNS
+# programs attach to its root: /sys/fs/cgroup, or /sys/fs/cgroup/unified).
+cgroup2_root() { awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts; }
 
 # workload_command WORKLOAD: the workload's command line, in WORKLOAD_ARGV.
 workload_command() {
@@ -239,23 +248,23 @@ check_synscope() {
 	estab=$(csv_rows "$TRACE_DIR/attempts.csv" outcome 2>/dev/null | grep -c '^established$' || true)
 	want=$([ "$3" = connect ] && echo "$ops" || echo 0)
 	DETAIL=$(awk -v a="$acct" -v d="$dns" -v rows="$rows" -v estab="$estab" -v want="$want" \
-		-v opens="$opens" -v rc="$TRACER_RC" 'BEGIN {
-		n = split("produced delivered dropped expired", k, " ")
-		for (i = 1; i <= n; i++)
-			v[k[i]] = match(a, k[i] " [0-9]+") ? substr(a, RSTART + length(k[i]) + 1, RLENGTH - length(k[i]) - 1) : "?"
-		lost = match(d, "lost [0-9]+") ? substr(d, RSTART + 5, RLENGTH - 5) : (d == "" ? 0 : "?")
-		printf "rc=%s produced=%s delivered=%s dropped=%s expired=%s dns_lost=%s rows=%s established=%s want=%s opens=%s",
-			rc, v["produced"], v["delivered"], v["dropped"], v["expired"], lost, rows, estab, want, opens }')
-	if [ "$TRACER_RC" -ne 0 ] || [ -z "$acct" ]; then
-		VERDICT=failed
-	elif ! awk -v s="$DETAIL" 'BEGIN { split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); v[p[1]] = p[2] }
-		exit !(v["dropped"] == 0 && v["produced"] == v["delivered"] && v["dns_lost"] == 0) }'; then
-		VERDICT=loss
-	elif [ "$rows" -ne "$want" ] || [ "$estab" -ne "$want" ] || { [ "$3" = connect ] && [ "$opens" -ne "$ops" ]; }; then
-		VERDICT=miscount
-	else
-		VERDICT=ok
-	fi
+		-v opens="$opens" -v rc="$TRACER_RC" -f "$BENCH_DIR/detail.awk")
+	synscope_verdict "$3" "$ops"
+}
+
+# synscope_verdict WORKLOAD OPS: the VERDICT of a synscope window from its
+# DETAIL (here or in the VM): failed (exit status, no accounting line),
+# loss (an event dropped or not delivered, a DNS packet lost), miscount (not
+# one established CSV row per connect, or the namespace's TcpActiveOpens
+# disagree), ok.
+synscope_verdict() {
+	VERDICT=$(awk -v s="$DETAIL" -v wl="$1" -v ops="$2" 'BEGIN {
+		split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); v[p[1]] = p[2] }
+		if (v["rc"] != 0 || v["produced"] == "?") print "failed"
+		else if (!(v["dropped"] == 0 && v["produced"] == v["delivered"] && v["dns_lost"] == 0)) print "loss"
+		else if (v["rows"] != v["want"] || v["established"] != v["want"] ||
+			 (wl == "connect" && v["opens"] != ops)) print "miscount"
+		else print "ok" }')
 }
 
 # check_peer: VERDICT and DETAIL of a libbpf-tools window: no lost events.
@@ -271,6 +280,23 @@ check_peer() {
 	else
 		VERDICT=ok
 	fi
+}
+
+# check_floor: VERDICT and DETAIL of a floor window: the helper exited 0.
+check_floor() {
+	DETAIL="rc=$TRACER_RC"
+	VERDICT=$([ "$TRACER_RC" -eq 0 ] && echo ok || echo failed)
+}
+
+# test_runs: BPF_PROG_TEST_RUN of synscope's DNS programs and an empty one
+# on non-DNS packets (benchbpf test-run), into $RUN_DIR/test_run.txt.
+test_runs() {
+	log "BPF_PROG_TEST_RUN of $DNS_OBJECT's cgroup_skb programs, $TEST_RUN_REPEAT runs a batch"
+	taskset -c "$WORKLOAD_CPU" "$BENCHBPF" test-run "$DNS_OBJECT" "$TEST_RUN_REPEAT" >"$RUN_DIR/test_run.txt" ||
+		{
+			fail "benchbpf test-run $DNS_OBJECT failed"
+			exit 1
+		}
 }
 
 # --- one window ----------------------------------------------------------------
@@ -314,6 +340,7 @@ run_window() {
 		stop_bench_tracer
 		case $tracer in
 		synscope*) check_synscope "$ops" "$((opens1 - opens0))" "$workload" ;;
+		floor) check_floor ;;
 		*) check_peer ;;
 		esac
 		verdict=$VERDICT

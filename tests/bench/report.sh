@@ -39,14 +39,15 @@ meta() { sed -n "s/^$1=//p" "$RUN_DIR/meta" | head -1; }
 # again from the raw data alone (BENCH_REPORT).
 KNOBS="ROUNDS WINDOW_S TRACERS WORKLOADS TRACER_ARGS STATS_WINDOWS WORKLOAD_CPU TRACER_CPU
 	NS_C BENCH_ADDR BENCH_PORT SOURCE_KEY SOURCE_SUBJECT TRACER_ARGV_synscope
-	TRACER_ARGV_synscope_nodns TRACER_ARGV_tcpstates TRACER_ARGV_tcplife"
+	TRACER_ARGV_synscope_nodns TRACER_ARGV_tcpstates TRACER_ARGV_tcplife FLOOR TEST_RUN_REPEAT
+	TRACER_ARGV_floor"
 
 save_knobs() {
 	local k t
 	SOURCE_KEY=$(source_key)
 	# shellcheck disable=SC2086 # a list of paths
 	SOURCE_SUBJECT=$(git -C "$ROOT" log -1 --format=%s -- $MEASURED_PATHS 2>/dev/null || true)
-	for t in $TRACERS; do
+	for t in $TRACERS floor; do
 		tracer_command "$t"
 		printf -v "TRACER_ARGV_${t//-/_}" '%s' "taskset -c $TRACER_CPU ${TRACER_ARGV[*]//$ROOT\//}"
 	done
@@ -67,14 +68,77 @@ load_knobs() {
 }
 
 # write_report: RESULTS.md (and a copy with the raw data), the history line.
+# The hand-written blocks and the other scripts' sections of the file are kept.
 write_report() {
 	mkdir -p "$(dirname "$RESULTS")"
-	write_results >"$RESULTS.tmp"
+	write_results >"$RESULTS.new"
+	merge_results "$RESULTS" "$RESULTS.new" >"$RESULTS.tmp"
+	rm -f "$RESULTS.new"
 	mv "$RESULTS.tmp" "$RESULTS"
 	cp "$RESULTS" "$RUN_DIR/RESULTS.md"
 	record_history
 	log "results: $RESULTS (raw data: $RUN_DIR)"
 	sed -n '/^## Ratios/,/^## BPF/p' "$RESULTS" | sed '$d'
+}
+
+# --- what a new report keeps ---------------------------------------------------
+
+# Sections of RESULTS.md that other parts of make bench write (each replaces
+# its own with replace_section): a new run.sh report keeps them as they are.
+OWNED_SECTIONS=("## Memory soak" "## The fentry and kprobe modes in QEMU (TCG)")
+# Hand-written text between these two lines is kept, wherever it is.
+KEEP_BEGIN='<!-- kept by make bench: begin -->'
+KEEP_END='<!-- kept by make bench: end -->'
+
+# kept_blocks FILE: its hand-written blocks, markers included, each followed
+# by an empty line.
+kept_blocks() {
+	awk -v b="$KEEP_BEGIN" -v e="$KEEP_END" '$0 == b { on = 1 } on { print } on && $0 == e { on = 0; print "" }' "$1"
+}
+
+# section_of FILE TITLE: the section TITLE of FILE, to the next section or
+# hand-written block; nothing if it has none.
+section_of() {
+	awk -v t="$2" -v b="$KEEP_BEGIN" '$0 == t { on = 1; print; next } on && (/^## / || $0 == b) { on = 0 } on' "$1"
+}
+
+# trim: the text without its trailing empty lines.
+trim() { awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }'; }
+
+# merge_results OLD NEW: NEW (a fresh report) with OLD's hand-written blocks
+# after NEW's title paragraph (before its first section) and OLD's owned
+# sections at the end.  OLD may not exist.
+merge_results() {
+	local title
+	if [ ! -f "$1" ]; then
+		cat "$2"
+		return 0
+	fi
+	{
+		awk '/^## / { exit } { print }' "$2"
+		kept_blocks "$1"
+		awk '/^## / { on = 1 } on' "$2" | trim
+		for title in "${OWNED_SECTIONS[@]}"; do
+			[ -z "$(section_of "$1" "$title")" ] || printf '\n%s\n' "$(section_of "$1" "$title" | trim)"
+		done
+	}
+}
+
+# replace_section FILE TITLE CONTENT_FILE: FILE with its section TITLE
+# replaced by CONTENT_FILE (which starts with the TITLE line), or with
+# CONTENT_FILE added at the end; hand-written blocks stay where they are.
+replace_section() {
+	local tmp=$1.section.tmp
+	{
+		if [ -f "$1" ]; then
+			awk -v t="$2" -v b="$KEEP_BEGIN" -v e="$KEEP_END" '
+				$0 == b { kept = 1 } kept { print; if ($0 == e) kept = 0; next }
+				$0 == t { skip = 1; next } skip && (/^## / || $0 == b) { skip = 0 } !skip' "$1" | trim
+			echo
+		fi
+		trim <"$3"
+	} >"$tmp"
+	mv "$tmp" "$1"
 }
 
 # source_key: the last commit that changed what is measured (the tracer,
@@ -91,25 +155,30 @@ source_key() {
 	echo "$commit${dirty:+-dirty}-$knobs"
 }
 
-# ratios: "workload tracer kind median min max n_ok n_bad ratios..." from
-# windows.tsv; a traced window's ratio is its rate over the mean of the
-# untraced windows around it (the one before, for the stats windows).
+# ratios [cpu]: "workload tracer kind median min max n_ok n_bad ratios..."
+# from windows.tsv; a traced window's ratio is its rate over the mean of the
+# untraced windows around it (the one before, for the stats windows).  With
+# "cpu", the rate is operations per CPU-second of the workload's own
+# processes (getrusage) instead of per second of the window: a window whose
+# vCPU was taken away keeps its ops per CPU-second, one whose operations
+# cost more CPU does not.
 ratios() {
-	awk -F'\t' '
+	awk -F'\t' -v metric="${1:-}" '
 		function median(list, n,   i, j, t, a) {
 			split(list, a, " ")
 			for (i = 2; i <= n; i++)
 				for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 		}
-		{ seq[NR] = $1; wl[NR] = $2; kind[NR] = $3; tr[NR] = $4; rate[NR] = $8; verdict[NR] = $14 }
+		{ seq[NR] = $1; wl[NR] = $2; kind[NR] = $3; tr[NR] = $4; verdict[NR] = $14
+		  rate[NR] = metric != "cpu" ? $8 : ($16 > 0 ? $6 / $16 : 0) }
 		END {
 			for (i = 1; i <= NR; i++) {
 				if (kind[i] != "ratio" && kind[i] != "stats") continue
 				p = 0; q = 0
 				for (j = i - 1; j >= 1 && !p; j--) if (wl[j] == wl[i] && kind[j] == "base") p = rate[j]
 				for (j = i + 1; j <= NR && !q; j++) if (wl[j] == wl[i] && kind[j] == "base") q = rate[j]
-				if (!p) continue
+				if (!p || (metric == "cpu" && !rate[i])) continue
 				r = rate[i] / (q ? (p + q) / 2 : p)
 				k = wl[i] " " tr[i] " " kind[i]
 				if (!(k in n)) order[++nk] = k
@@ -127,13 +196,13 @@ ratios() {
 		}' "$RUN_DIR/windows.tsv"
 }
 
-# ratio_cell WORKLOAD TRACER KIND: "0.87x (0.85-0.89, 5 windows)".
+# ratio_cell WORKLOAD TRACER KIND [RATIOS]: "0.87x (0.85-0.89, 5 windows)".
 ratio_cell() {
 	awk -v w="$1" -v t="$2" -v k="$3" '$1 == w && $2 == t && $3 == k {
 		cell = sprintf("%.3fx (%.3f-%.3f, %d windows)", $4, $5, $6, $7)
 		if ($8 && !$7) cell = sprintf("%.3fx, every window lost events or miscounted", $4)
 		else if ($8) cell = cell sprintf(", %d more lost events or miscounted", $8)
-		print cell; found = 1 } END { if (!found) print "-" }' <<<"$RATIOS"
+		print cell; found = 1 } END { if (!found) print "-" }' <<<"${4:-$RATIOS}"
 }
 
 # median_rate WORKLOAD: the median rate of its untraced windows.
@@ -183,30 +252,82 @@ ratio_table() {
 	done
 }
 
-# bpf_table WORKLOAD: per tracer and program, run counts and time per operation.
+# cpu_ratio_table: the same windows, operations per CPU-second of the workload.
+cpu_ratio_table() {
+	local t cpu
+	cpu=$(ratios cpu)
+	echo "| tracer | connect loop, connects per CPU-second | getppid loop, calls per CPU-second |"
+	echo "|---|---|---|"
+	for t in $TRACERS; do
+		echo "| $(tracer_title "$t") | $(ratio_cell connect "$t" ratio "$cpu") | $(ratio_cell getppid "$t" ratio "$cpu") |"
+	done
+}
+
+# bpf_table WORKLOAD UNIT: per tracer and program, run counts and time per
+# operation; beside each, the floor of bpf_stats for its program type (the
+# floor window's programs, which return at once, where there was one) and
+# what the program costs above it.
 bpf_table() {
 	local unit=$2
-	echo "| tracer | program (type) | runs per $unit | ns per run | ns per $unit | recursion misses |"
-	echo "|---|---|---|---|---|---|"
+	echo "| tracer | program (type) | runs per $unit | ns per run | ns per $unit | floor ns per run (same type) | ns per $unit above the floor | recursion misses |"
+	echo "|---|---|---|---|---|---|---|---|"
 	awk -F'\t' -v w="$1" -v tracers="$TRACERS" '
+		$1 == w && $2 == "floor" { fcnt[$5] += $7; fns[$5] += $8; next }
 		$1 == w { k = $2 SUBSEP $6 " (" $5 ")"; if (!(k in cnt)) names[$2] = names[$2] "\t" $6 " (" $5 ")"
-			  cnt[k] += $7; ns[k] += $8; miss[k] += $9
+			  cnt[k] += $7; ns[k] += $8; miss[k] += $9; type[k] = $5
 			  if (!(($2, $3) in seen)) { seen[$2, $3] = 1; ops[$2] += $10 } }
+		function floor_of(t) { return (t in fcnt) && fcnt[t] ? fns[t] / fcnt[t] : -1 }
 		END {
 			nt = split(tracers, t, " ")
 			for (i = 1; i <= nt; i++) {
 				if (!ops[t[i]]) continue
-				np = split(substr(names[t[i]], 2), p, "\t"); tc = tn = tm = 0
+				np = split(substr(names[t[i]], 2), p, "\t"); tc = tn = tm = ta = 0; partial = 0; some = 0
 				for (j = 1; j <= np; j++) {
-					k = t[i] SUBSEP p[j]
-					printf "| %s | %s | %.2f | %s | %.0f | %d |\n", t[i], p[j], cnt[k] / ops[t[i]],
-						cnt[k] ? sprintf("%.0f", ns[k] / cnt[k]) : "-", ns[k] / ops[t[i]], miss[k]
-					tc += cnt[k]; tn += ns[k]; tm += miss[k]
+					k = t[i] SUBSEP p[j]; f = floor_of(type[k])
+					above = f < 0 ? "-" : sprintf("%.0f", (ns[k] - f * cnt[k]) / ops[t[i]])
+					if (f < 0 && cnt[k]) partial = 1; if (f >= 0 && cnt[k]) some = 1
+					printf "| %s | %s | %.2f | %s | %.0f | %s | %s | %d |\n", t[i], p[j], cnt[k] / ops[t[i]],
+						cnt[k] ? sprintf("%.0f", ns[k] / cnt[k]) : "-", ns[k] / ops[t[i]],
+						f < 0 ? "-" : sprintf("%.0f", f), above, miss[k]
+					tc += cnt[k]; tn += ns[k]; tm += miss[k]; if (f >= 0) ta += ns[k] - f * cnt[k]
 				}
-				printf "| %s | **all** | %.2f | %s | **%.0f** | %d |\n", t[i], tc / ops[t[i]],
-					tc ? sprintf("%.0f", tn / tc) : "-", tn / ops[t[i]], tm
+				printf "| %s | **all** | %.2f | %s | **%.0f** | | %s | %d |\n", t[i], tc / ops[t[i]],
+					tc ? sprintf("%.0f", tn / tc) : "-", tn / ops[t[i]],
+					some ? sprintf("**%.0f**%s", ta / ops[t[i]], partial ? " (of the programs with a floor)" : "") : "-", tm
 			}
 		}' "$RUN_DIR/bpf.tsv"
+}
+
+# floor_line WORKLOAD UNIT: the floor window's programs, ns per run.
+floor_line() {
+	awk -F'\t' -v w="$1" -v u="$2" '$1 == w && $2 == "floor" { if (!(($3) in s)) { s[$3] = 1; ops += $10 }
+			cnt[$6 " (" $5 ")"] += $7; ns[$6 " (" $5 ")"] += $8 }
+		END { for (k in cnt) { printf "%s%s: %s ns per run, %.2f runs per %s", sep, k,
+				cnt[k] ? sprintf("%.0f", ns[k] / cnt[k]) : "-", ops ? cnt[k] / ops : 0, u; sep = "; " }
+			if (!length(cnt)) printf "not measured (BENCH_FLOOR=0)" }' "$RUN_DIR/bpf.tsv"
+}
+
+# test_run_table: BPF_PROG_TEST_RUN, median ns per run over the trials, per
+# program and packet, and the DNS programs above the empty one.
+test_run_table() {
+	[ -s "$RUN_DIR/test_run.txt" ] || { echo "Not measured (BENCH_TEST_RUN_REPEAT=0)."; return 0; }
+	echo "| program | packet | runs per batch | trials | ns per run: median (range) | above the empty program (medians) |"
+	echo "|---|---|---|---|---|---|"
+	awk '$1 == "test_run" { k = $2 " " $3; if (!(k in n)) order[++nk] = k; v[k, ++n[k]] = $5; rep[k] = $4 }
+		function median(k,   i, j, t, a, m) {
+			m = n[k]; for (i = 1; i <= m; i++) a[i] = v[k, i]
+			for (i = 2; i <= m; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			lo[k] = a[1]; hi[k] = a[m]
+			return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+		}
+		END {
+			for (o = 1; o <= nk; o++) med[order[o]] = median(order[o])
+			for (o = 1; o <= nk; o++) {
+				k = order[o]; split(k, kp, " "); e = "floor_egress " kp[2]
+				printf "| %s | %s | %d | %d | %g (%d-%d) | %s |\n", kp[1], kp[2], rep[k], n[k], med[k], lo[k], hi[k],
+					kp[1] == "floor_egress" || !(e in med) ? "-" : sprintf("%g", med[k] - med[e])
+			}
+		}' "$RUN_DIR/test_run.txt"
 }
 
 # dns_per_packet: the DNS programs' (cgroup_skb, socket_filter) ns per run in
@@ -307,8 +428,9 @@ write_results() {
 	cat <<EOF
 # synscope benchmark results
 
-Written by \`make bench\` (\`tests/bench/run.sh\`); do not edit by hand. Run it as
-root under the shared lock: \`flock /tmp/synscope-heavy.lock make bench\`.
+Written by \`make bench\` (\`tests/bench/run.sh\`); do not edit by hand but between the lines
+\`$KEEP_BEGIN\` and \`$KEEP_END\`: \`make bench\` keeps
+those blocks. Run it as root under the shared lock: \`flock -o /tmp/synscope-heavy.lock make bench\`.
 
 ## Machine and run
 
@@ -326,7 +448,8 @@ root under the shared lock: \`flock /tmp/synscope-heavy.lock make bench\`.
   restores $(meta bpf_stats_before) at exit. Read at the end of each window: $(awk -F'\t' '$3 == "ratio" || $3 == "base" { n[$12]++ } END { for (v in n) printf "%s in %d ratio and untraced windows; ", v, n[v] }' "$RUN_DIR/windows.tsv" | sed 's/; $//').
 - Windows: $WINDOW_S s each; $ROUNDS traced windows per tracer and workload, each between two untraced windows
   (round-robin over the tracers, rotating their order), plus $STATS_WINDOWS per tracer and workload with
-  kernel.bpf_stats_enabled=1 (for the BPF run time only). A ratio is the traced window's rate over the
+  kernel.bpf_stats_enabled=1 (for the BPF run time only)$([ "${FLOOR:-0}" = 0 ] || echo ", and one more per workload with the floor
+  programs of \`benchbpf floor\` (see the BPF section)"). A ratio is the traced window's rate over the
   mean of the untraced windows on either side; figures are medians (range, windows) over the windows that
   accounted for every event.
 
@@ -350,6 +473,17 @@ $(ratio_table)
 
 Untraced: $(median_rate connect) connects per second, $(median_rate getppid) getppid calls per second (medians).
 
+The same windows with the rate taken per CPU-second of the workload's own processes (benchloop's
+getrusage, its acceptor included) instead of per second of the window: what an operation costs
+the CPU that ran it. A window in which the workload's vCPU was taken away (steal, another
+process on CPU $WORKLOAD_CPU) has a low rate but the same cost per operation; an operation that
+tracing makes more expensive costs more CPU in every window. For the getppid loop, where
+synscope runs no program at all (see the BPF section), a rate ratio below 1 with a CPU ratio of
+1 is noise, not cost; both below 1 in every window would be a cost (or a vCPU running slower
+while traced, which no figure here tells from one).
+
+$(cpu_ratio_table)
+
 The workload's own processes (getrusage of benchloop and its acceptor) had a median of
 $(median_cpu_share connect base) (connect) and $(median_cpu_share getppid base) (getppid) CPU-seconds per second of window in the
 untraced windows, $(median_cpu_share connect ratio) and $(median_cpu_share getppid ratio) in the traced ones, and CPU $WORKLOAD_CPU's steal time
@@ -371,8 +505,27 @@ Targets: <= 1500 ns per connection in all; a non-DNS packet costs the DNS progra
 
 $(bpf_table connect connection)
 
+The floor of bpf_stats on this machine: in a stats window of their own, programs that return at
+once on the same hooks (\`tests/bench/floor.bpf.c\`: \`${TRACER_ARGV_floor:-}\`, the
+connect loop as above): $(floor_line connect connection).
+Every run of a program under bpf_stats pays this (two clock reads and the call); the column
+"above the floor" takes it away, per program type (the tp_btf floor is inet_sock_set_state's,
+applied to every tp_btf program). The floor comes from a window of its own, so it moves with the
+vCPU's speed as every window's figures do (some 10%): a program whose ns per run is below it
+(negative above the floor) costs no more than the floor, within that noise; the test runs below
+measure the DNS programs without bpf_stats.
+
 The DNS programs in the connect loop, which sends no DNS packet (each run is a non-DNS packet):
 $(dns_per_packet).
+
+Their early exit without bpf_stats: \`BPF_PROG_TEST_RUN\` of synscope's own \`build/dns.bpf.o\`
+(\`build/tests/benchbpf test-run build/dns.bpf.o ${TEST_RUN_REPEAT:-}\`, pinned to CPU $WORKLOAD_CPU, after
+the windows): the kernel reads the clock once per batch of runs, so its ns per run is the program
+plus the test harness's loop, which the empty cgroup_skb program (\`floor_egress\`) measures alone.
+Packets with an Ethernet header as the test run takes them (the program sees the IP header on), no
+DNS: TCP to port 8080 with 32 bytes of payload, UDP to port 123. Target: <= 30 ns per non-DNS packet.
+
+$(test_run_table)
 
 The getppid loop (a program run there is another process's connect or packet: the cost of the
 syscall tracepoints to unrelated work is the slow path every syscall takes while one is attached,

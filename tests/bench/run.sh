@@ -23,6 +23,15 @@
 # clock reads to every program run, so the ratio windows run without it):
 # the BPF run time of each program the tracer holds, per operation.
 #
+# With BENCH_FLOOR, each round of stats windows has one more, with programs
+# that return at once on synscope's hooks (build/tests/benchbpf floor): the
+# floor of bpf_stats per run, which the report takes away from synscope's
+# figures; after the windows, BPF_PROG_TEST_RUN of the DNS programs on
+# non-DNS packets (benchbpf test-run: no clock read per run).  The report
+# gives every ratio twice: per second of the window, and per CPU-second of
+# the workload's own processes (getrusage), which tells a window whose vCPU
+# was taken away (low rate, same CPU per operation) from a cost.
+#
 # Every synscope window must account for every event (dropped 0, delivered =
 # produced, DNS lost 0) and write one CSV row per connect the workload made
 # (the namespace's TcpActiveOpens must agree); a peer's window must show no
@@ -39,6 +48,12 @@
 #                           e.g. "--probe-mode kprobe" or a new option
 #   BENCH_STATS_WINDOWS=1   windows per tracer and workload with BPF stats on
 #                           (0: none)
+#   BENCH_FLOOR=1           in each round of stats windows, one more with
+#                           programs that return at once on synscope's hooks
+#                           (build/tests/benchbpf floor): the floor of
+#                           bpf_stats per run (0: none)
+#   BENCH_TEST_RUN_REPEAT=10000000  runs per BPF_PROG_TEST_RUN batch of the
+#                           DNS programs on non-DNS packets (0: none)
 #   BENCH_WORKLOAD_CPU=0    CPU of the workload (taskset)
 #   BENCH_TRACER_CPU=1      CPU of the tracer
 #   BENCH_TCPSTATES, BENCH_TCPLIFE  the peers' binaries (default: the first
@@ -75,6 +90,10 @@ TRACER_CPU=${BENCH_TRACER_CPU:-1}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 BENCHLOOP=$ROOT/build/tools/benchloop
+BENCHBPF=$ROOT/build/tests/benchbpf
+DNS_OBJECT=$ROOT/build/dns.bpf.o
+FLOOR=${BENCH_FLOOR:-1}
+TEST_RUN_REPEAT=${BENCH_TEST_RUN_REPEAT:-10000000}
 BENCH_ADDR=198.18.0.1
 BENCH_PORT=8080
 
@@ -111,8 +130,10 @@ for workload in $WORKLOADS; do
 		for tracer in $TRACERS; do
 			run_window stats "$tracer" "$workload" "$round"
 		done
+		[ "$FLOOR" = 0 ] || run_window stats floor "$workload" "$round"
 	done
 done
+[ "$TEST_RUN_REPEAT" = 0 ] || test_runs
 bench_record_end
 write_report
 if [ "$(bad_windows synscope | wc -l)" -gt 0 ]; then

@@ -15,6 +15,8 @@
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$BENCH_DIR/../lib.sh"
+# shellcheck source=SCRIPTDIR/report.sh
+. "$BENCH_DIR/report.sh" # replace_section
 
 ATTEMPTS=${BENCH_SOAK_ATTEMPTS:-1000000}
 WARMUP=${BENCH_SOAK_WARMUP:-100000}
@@ -128,17 +130,7 @@ $(git -C "$ROOT" log -1 --format='%h (%s)'). Result: **$verdict**.
 $table
 EOF2
 )
-# Replace the section, or add it at the end.
-if [ -f "$RESULTS" ]; then
-	awk '/^## Memory soak$/ { skip = 1; next } skip && /^## / { skip = 0 } !skip' "$RESULTS" >"$OUT/results.rest"
-else
-	: >"$OUT/results.rest"
-fi
-{
-	awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--; for (i = 1; i <= n; i++) print l[i] }' \
-		"$OUT/results.rest"
-	echo
-	echo "$section"
-} >"$RESULTS"
+echo "$section" >"$OUT/section.md"
+replace_section "$RESULTS" "## Memory soak" "$OUT/section.md"
 log "soak: $verdict; RSS $warm_rss kB after warm-up, at most $after_max kB after; results in $RESULTS"
 finish

@@ -89,6 +89,21 @@ lab_down() {
 	rm -rf "/etc/netns/$NS_C"
 }
 
+# loopback_client_ns ADDR: the client namespace NS_C with ADDR on its
+# loopback only, for the benchmarks: every port, TIME_WAIT reused at once
+# where the kernel lets it (6.13+; the client closes first), so that no
+# window's port search depends on how long ago the last one ended, and an
+# accept queue that never overflows.
+loopback_client_ns() {
+	ip netns add "$NS_C"
+	ip -n "$NS_C" link set lo up
+	ip -n "$NS_C" addr add "$1/32" dev lo
+	client_sysctl net.ipv4.ip_local_port_range="1024 65535"
+	client_sysctl net.ipv4.tcp_tw_reuse=1
+	client_sysctl net.ipv4.tcp_tw_reuse_delay=1 2>/dev/null || true
+	client_sysctl net.core.somaxconn=65535
+}
+
 in_client() { ip netns exec "$NS_C" "$@"; }
 in_server() { ip netns exec "$NS_S" "$@"; }
 

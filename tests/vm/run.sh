@@ -23,6 +23,14 @@
 #   SYNSCOPE_VM_TIMEOUT       seconds before a VM is killed (default 600)
 #   SYNSCOPE_VM_CACHE         where the kernel packages are kept (default .cache/vm)
 #   KEEP=1                    keep the work directory (kept anyway on failure)
+#   SYNSCOPE_VM_BENCH=DIR     run the benchmark instead of the scenarios
+#                             (tests/vm/guest/bench.sh; tests/bench/vm.sh sets
+#                             this): its raw results go to DIR/LINE/, checked
+#                             for completeness only (the verdicts and the
+#                             report are tests/bench/vm.sh's); with
+#                             SYNSCOPE_VM_BENCH_MODES (default: fentry kprobe),
+#                             _ROUNDS (3), _WINDOW_S (2), _WORKLOADS
+#                             (connect getppid)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,6 +41,11 @@ TIMEOUT=${SYNSCOPE_VM_TIMEOUT:-600}
 KERNELS=${SYNSCOPE_VM_KERNELS:-linux-image-cloud-amd64 linux-image-6.12-cloud-amd64}
 MODES=${SYNSCOPE_VM_MODES:-fentry kprobe tracepoint}
 SCENARIOS=${SYNSCOPE_VM_SCENARIOS:-$(for f in "$SCENARIO_DIR"/*.sh; do basename "$f" .sh; done | xargs)}
+BENCH_OUT=${SYNSCOPE_VM_BENCH:-}
+if [ -n "$BENCH_OUT" ]; then
+	SCENARIOS=
+	MODES=
+fi
 
 # Kernel modules the scenarios need (built in: IPv6, BPF, cgroups), loaded
 # with their dependencies: veth pairs, nftables drop/reject/dynamic sets.
@@ -44,6 +57,11 @@ STATIC_PROGRAMS=(
 	"synscope:synscope"
 	"build/tools/connburst-static:connburst"
 	"build/tools/listener-static:listener"
+)
+# The benchmark's, with SYNSCOPE_VM_BENCH.
+BENCH_PROGRAMS=(
+	"build/tools/benchloop-static:benchloop"
+	"build/tests/benchbpf-static:benchbpf"
 )
 
 WORK=
@@ -116,7 +134,10 @@ is_static() {
 
 build() {
 	local spec file
-	make -C "$ROOT" --no-print-directory static >"$WORK/build.log" 2>&1 ||
+	[ -z "$BENCH_OUT" ] || STATIC_PROGRAMS+=("${BENCH_PROGRAMS[@]}")
+	# shellcheck disable=SC2046 # a list of targets
+	make -C "$ROOT" --no-print-directory static $([ -z "$BENCH_OUT" ] || echo build/tests/benchbpf-static) \
+		>"$WORK/build.log" 2>&1 ||
 		{ sed 's/^/#   /' "$WORK/build.log"; die "make static failed"; }
 	for spec in "${STATIC_PROGRAMS[@]}"; do
 		file=$ROOT/${spec%%:*}
@@ -257,8 +278,19 @@ stage_initramfs() {
 		cp "$SCENARIO_DIR/$name.sh" "$STAGE/etc/vm/scenarios/"
 	done
 	printf 'MODES="%s"\nSCENARIOS="%s"\n' "$MODES" "$SCENARIOS" >"$STAGE/etc/vm/config"
+	[ -z "$BENCH_OUT" ] || stage_bench
 	(cd "$STAGE" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$KWORK/initrd.gz"
 	rm -rf "$STAGE"
+}
+
+# stage_bench: the benchmark's guest side and its settings.
+stage_bench() {
+	install -m 644 "$VM/guest/bench.sh" "$STAGE/etc/vm/bench.sh"
+	install -m 644 "$ROOT/tests/bench/detail.awk" "$STAGE/etc/vm/detail.awk"
+	printf 'BENCH=1\nBENCH_MODES="%s"\nBENCH_ROUNDS=%s\nBENCH_WINDOW_S=%s\nBENCH_WORKLOADS="%s"\n' \
+		"${SYNSCOPE_VM_BENCH_MODES:-fentry kprobe}" "${SYNSCOPE_VM_BENCH_ROUNDS:-3}" \
+		"${SYNSCOPE_VM_BENCH_WINDOW_S:-2}" "${SYNSCOPE_VM_BENCH_WORKLOADS:-connect getppid}" \
+		>>"$STAGE/etc/vm/config"
 }
 
 # --- the VM ---------------------------------------------------------------------
@@ -363,10 +395,28 @@ check_modes_agree() {
 	done
 }
 
+# check_bench: the benchmark's results are all there; they go to BENCH_OUT/LINE.
+check_bench() {
+	TEST_NAME=vm/$KLINE/bench
+	expect_eq "benchmark errors" "$(cat "$RESULTS/bench/errors.txt" 2>/dev/null || echo "no results")" ""
+	if [ -s "$RESULTS/bench/windows.tsv" ] && [ -f "$RESULTS/bench/meta" ]; then
+		ok "benchmark: $(wc -l <"$RESULTS/bench/windows.tsv") windows"
+	else
+		fail "benchmark: no windows"
+	fi
+	mkdir -p "$BENCH_OUT/$KLINE"
+	cp -r "$RESULTS/bench/." "$BENCH_OUT/$KLINE/"
+	echo "version=$KVER" >>"$BENCH_OUT/$KLINE/meta"
+}
+
 # check_kernel: every result of the guest that booted the kernel in $KDIR.
 check_kernel() {
 	local name mode
 	check_guest
+	if [ -n "$BENCH_OUT" ]; then
+		check_bench
+		return 0
+	fi
 	check_tracefs
 	for name in $SCENARIOS; do
 		for mode in $MODES; do
@@ -409,8 +459,12 @@ main() {
 	build
 	log "make static: $(took "$t0") s"
 	log "kernels: $KERNELS"
-	log "modes: $MODES"
-	log "scenarios: $SCENARIOS"
+	if [ -n "$BENCH_OUT" ]; then
+		log "benchmark, results in $BENCH_OUT"
+	else
+		log "modes: $MODES"
+		log "scenarios: $SCENARIOS"
+	fi
 	for meta in $KERNELS; do
 		run_kernel "$meta"
 	done

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * benchbpf: the BPF side of make bench (tests/bench/run.sh, tests/bench/vm.sh).
+ *
+ *   progs                 every BPF program loaded: "id type name run_cnt
+ *                         run_time_ns recursion_misses", one a line (for the
+ *                         VM, which has no bpftool)
+ *   floor CGROUP          programs that return at once (floor.bpf.c) on
+ *                         tp_btf/inet_sock_set_state and, on CGROUP,
+ *                         cgroup_skb ingress and egress and cgroup/connect4;
+ *                         says "floor: attached" on stderr and holds them
+ *                         until SIGINT or SIGTERM.  Under
+ *                         kernel.bpf_stats_enabled their ns per run is the
+ *                         floor of bpf_stats on these hooks
+ *   test-run DNS_OBJECT [REPEAT]
+ *                         BPF_PROG_TEST_RUN of DNS_OBJECT's cgroup_skb
+ *                         programs (synscope's build/dns.bpf.o) and of the
+ *                         empty one, on packets that are not DNS, REPEAT
+ *                         runs each (default 10000000; the kernel reads the
+ *                         clock before and after the whole batch, not per
+ *                         run), TRIALS times in turn: "test_run PROGRAM
+ *                         PACKET REPEAT NS_PER_RUN RETVAL", one a line
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "tests/floor.skel.h"
+
+#define TRIALS	       5
+#define DEFAULT_REPEAT 10000000U
+#define PAYLOAD_LEN    32
+#define SPORT	       40000
+
+static int complain(const char *what, int err)
+{
+	fprintf(stderr, "benchbpf: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	return 1;
+}
+
+/* --- progs ------------------------------------------------------------------ */
+
+/*
+ * full_name: the program's function name from its BTF (the kernel's name
+ * keeps 15 characters: kretprobe_tcp_v4_connect and _v6_ look alike), or
+ * the short one.
+ */
+static void full_name(int fd, const struct bpf_prog_info *info, char *name, size_t size)
+{
+	struct bpf_func_info func = {};
+	struct bpf_prog_info more = {
+		.nr_func_info = 1,
+		.func_info_rec_size = sizeof(func),
+		.func_info = (__u64)(unsigned long)&func,
+	};
+	__u32 len = sizeof(more);
+	const struct btf_type *t;
+	struct btf *btf;
+
+	snprintf(name, size, "%s", info->name[0] ? info->name : "-");
+	if (!info->btf_id || !info->nr_func_info || bpf_obj_get_info_by_fd(fd, &more, &len))
+		return;
+	btf = btf__load_from_kernel_by_id(info->btf_id);
+	if (!btf)
+		return;
+	t = btf__type_by_id(btf, func.type_id);
+	if (t)
+		snprintf(name, size, "%s", btf__name_by_offset(btf, t->name_off));
+	btf__free(btf);
+}
+
+static int print_prog(__u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	const char *type;
+	char name[128];
+	int fd, err;
+
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* unloaded meanwhile */
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (!err)
+		full_name(fd, &info, name, sizeof(name));
+	close(fd);
+	if (err)
+		return -errno;
+	type = libbpf_bpf_prog_type_str(info.type);
+	printf("%u %s %s %llu %llu %llu\n", id, type ? type : "unknown", name,
+	       (unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns,
+	       (unsigned long long)info.recursion_misses);
+	return 0;
+}
+
+static int cmd_progs(int argc, char **argv)
+{
+	__u32 id = 0;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		err = print_prog(id);
+		if (err)
+			return complain("program info", err);
+	}
+	if (errno != ENOENT)
+		return complain("bpf_prog_get_next_id", errno);
+	return 0;
+}
+
+/* --- floor ------------------------------------------------------------------ */
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return sigwait(&set, &sig) ? -EINTR : 0;
+}
+
+static int attach_floor(struct floor_bpf *skel, int cgroup_fd)
+{
+	struct bpf_program *on_cgroup[] = {
+		skel->progs.floor_egress,
+		skel->progs.floor_ingress,
+		skel->progs.floor_connect4,
+	};
+	struct bpf_link **links[] = {
+		&skel->links.floor_egress,
+		&skel->links.floor_ingress,
+		&skel->links.floor_connect4,
+	};
+	size_t i;
+
+	skel->links.floor_set_state = bpf_program__attach(skel->progs.floor_set_state);
+	if (!skel->links.floor_set_state)
+		return -errno;
+	for (i = 0; i < sizeof(on_cgroup) / sizeof(on_cgroup[0]); i++) {
+		*links[i] = bpf_program__attach_cgroup(on_cgroup[i], cgroup_fd);
+		if (!*links[i])
+			return -errno;
+	}
+	return 0;
+}
+
+static int cmd_floor(int argc, char **argv)
+{
+	struct floor_bpf *skel;
+	int cgroup_fd, err;
+
+	if (argc != 1) {
+		fprintf(stderr, "benchbpf: floor takes one argument: CGROUP\n");
+		return 2;
+	}
+	cgroup_fd = open(argv[0], O_RDONLY | O_DIRECTORY);
+	if (cgroup_fd < 0)
+		return complain(argv[0], errno);
+	skel = floor_bpf__open_and_load();
+	if (!skel) {
+		err = complain("loading floor.bpf.o", errno);
+		goto out_close_cgroup;
+	}
+	err = attach_floor(skel, cgroup_fd);
+	if (err) {
+		err = complain("attaching the floor programs", err);
+		goto out_destroy;
+	}
+	fprintf(stderr, "floor: attached\n");
+	err = wait_for_signal();
+	if (err)
+		err = complain("waiting for a signal", err);
+out_destroy:
+	floor_bpf__destroy(skel);
+out_close_cgroup:
+	close(cgroup_fd);
+	return err;
+}
+
+/* --- test-run --------------------------------------------------------------- */
+
+/* A packet as cgroup_skb's test run takes it: Ethernet header first. */
+struct packet {
+	const char *name;
+	int ipv6;
+	int proto;
+	unsigned short dport;
+};
+
+static const struct packet packets[] = {
+	{ "tcp4-8080", 0, IPPROTO_TCP, 8080 },
+	{ "udp4-123", 0, IPPROTO_UDP, 123 },
+	{ "tcp6-8080", 1, IPPROTO_TCP, 8080 },
+	{ "udp6-123", 1, IPPROTO_UDP, 123 },
+};
+
+static size_t l4_header(const struct packet *p, unsigned char *l4)
+{
+	struct tcphdr *tcp = (struct tcphdr *)l4;
+	struct udphdr *udp = (struct udphdr *)l4;
+
+	if (p->proto == IPPROTO_TCP) {
+		tcp->source = htons(SPORT);
+		tcp->dest = htons(p->dport);
+		tcp->doff = sizeof(*tcp) / 4;
+		tcp->ack = 1;
+		tcp->psh = 1;
+		tcp->window = htons(65535);
+		return sizeof(*tcp);
+	}
+	udp->source = htons(SPORT);
+	udp->dest = htons(p->dport);
+	udp->len = htons(sizeof(*udp) + PAYLOAD_LEN);
+	return sizeof(*udp);
+}
+
+/* build_packet: P into BUF; returns its length. */
+static size_t build_packet(const struct packet *p, unsigned char *buf)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	unsigned char *l3 = buf + sizeof(*eth);
+	size_t l3_len, l4_len;
+
+	if (p->ipv6) {
+		struct ip6_hdr *ip6 = (struct ip6_hdr *)l3;
+
+		eth->h_proto = htons(ETH_P_IPV6);
+		ip6->ip6_flow = htonl(6U << 28);
+		ip6->ip6_nxt = p->proto;
+		ip6->ip6_hlim = 64;
+		inet_pton(AF_INET6, "2001:2::1", &ip6->ip6_src);
+		inet_pton(AF_INET6, "2001:2::2", &ip6->ip6_dst);
+		l3_len = sizeof(*ip6);
+		l4_len = l4_header(p, l3 + l3_len);
+		ip6->ip6_plen = htons(l4_len + PAYLOAD_LEN);
+	} else {
+		struct iphdr *ip = (struct iphdr *)l3;
+
+		eth->h_proto = htons(ETH_P_IP);
+		ip->version = 4;
+		ip->ihl = sizeof(*ip) / 4;
+		ip->ttl = 64;
+		ip->protocol = p->proto;
+		inet_pton(AF_INET, "198.18.0.1", &ip->saddr);
+		inet_pton(AF_INET, "198.18.0.2", &ip->daddr);
+		l3_len = sizeof(*ip);
+		l4_len = l4_header(p, l3 + l3_len);
+		ip->tot_len = htons(l3_len + l4_len + PAYLOAD_LEN);
+	}
+	return sizeof(*eth) + l3_len + l4_len + PAYLOAD_LEN;
+}
+
+static int test_run(const char *name, int prog_fd, const struct packet *p, unsigned int repeat)
+{
+	unsigned char buf[256] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .repeat = repeat);
+
+	opts.data_size_in = build_packet(p, buf);
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	printf("test_run %s %s %u %u %u\n", name, p->name, repeat, opts.duration, opts.retval);
+	return 0;
+}
+
+/* test_run_all: every program on every packet, TRIALS times in turn. */
+static int test_run_all(struct bpf_program **progs, size_t n, unsigned int repeat)
+{
+	size_t trial, i, j;
+	int err;
+
+	for (trial = 0; trial < TRIALS; trial++)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < sizeof(packets) / sizeof(packets[0]); j++) {
+				err = test_run(bpf_program__name(progs[i]),
+					       bpf_program__fd(progs[i]), &packets[j], repeat);
+				if (err)
+					return complain(bpf_program__name(progs[i]), err);
+			}
+	return 0;
+}
+
+static int cmd_test_run(int argc, char **argv)
+{
+	struct bpf_program *progs[3], *prog;
+	unsigned int repeat = DEFAULT_REPEAT;
+	struct bpf_object *dns;
+	struct floor_bpf *skel;
+	size_t n = 0;
+	int err;
+
+	if (argc < 1 || argc > 2 || (argc == 2 && !(repeat = strtoul(argv[1], NULL, 10)))) {
+		fprintf(stderr, "benchbpf: test-run takes DNS_OBJECT [REPEAT]\n");
+		return 2;
+	}
+	dns = bpf_object__open_file(argv[0], NULL);
+	if (!dns)
+		return complain(argv[0], errno);
+	err = bpf_object__load(dns);
+	if (err) {
+		err = complain("loading the DNS object", err);
+		goto out_close_dns;
+	}
+	skel = floor_bpf__open_and_load();
+	if (!skel) {
+		err = complain("loading floor.bpf.o", errno);
+		goto out_close_dns;
+	}
+	bpf_object__for_each_program(
+		prog, dns) if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SKB && n < 2)
+		progs[n++] = prog;
+	progs[n++] = skel->progs.floor_egress;
+	err = test_run_all(progs, n, repeat);
+	floor_bpf__destroy(skel);
+out_close_dns:
+	bpf_object__close(dns);
+	return err;
+}
+
+/* --- command table ---------------------------------------------------------- */
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "progs", cmd_progs },
+	{ "floor", cmd_floor },
+	{ "test-run", cmd_test_run },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "usage: benchbpf progs | floor CGROUP | test-run DNS_OBJECT [REPEAT]\n");
+	return 2;
+}
