@@ -188,7 +188,8 @@ char *time_hms_fmt(char *buf, size_t len, __u64 wall_ns)
 				   (wall_ns % 1000000000ULL) / 1000000, 3, "");
 }
 
-char *duration_fmt(char *buf, size_t len, __u64 ns)
+/* printf's own text, for what the fast path does not do. */
+static char *duration_printf(char *buf, size_t len, __u64 ns)
 {
 	if (ns < 1000000ULL)
 		snprintf(buf, len, "%lluus", (unsigned long long)ns / 1000);
@@ -197,6 +198,36 @@ char *duration_fmt(char *buf, size_t len, __u64 ns)
 	else
 		snprintf(buf, len, "%.3fs", ns / 1e9);
 	return buf;
+}
+
+/* "%.3f" of units / unit_ns, then suffix, in integers: units rounded to thousandths. */
+static char *thousandths(char *buf, __u64 ns, __u64 unit_ns, const char *suffix)
+{
+	__u64 step = unit_ns / 1000, n = (ns + step / 2) / step;
+	char *p = put_u64(buf, n / 1000);
+
+	*p++ = '.';
+	p = put_u64_zeros(p, n % 1000, 3);
+	strcpy(p, suffix);
+	return buf;
+}
+
+/* Double precision ends at 2^53: past it, and on exact halves, printf rounds its own way. */
+#define DURATION_EXACT_NS (1ULL << 53)
+
+char *duration_fmt(char *buf, size_t len, __u64 ns)
+{
+	if (len < DURATION_STRLEN || ns >= DURATION_EXACT_NS)
+		return duration_printf(buf, len, ns);
+	if (ns < 1000000ULL) {
+		strcpy(put_u64(buf, ns / 1000), "us");
+		return buf;
+	}
+	if (ns < 1000000000ULL)
+		return ns % 1000 == 500 ? duration_printf(buf, len, ns)
+					: thousandths(buf, ns, 1000000ULL, "ms");
+	return ns % 1000000 == 500000 ? duration_printf(buf, len, ns)
+				      : thousandths(buf, ns, 1000000000ULL, "s");
 }
 
 char *fit_fmt(char *buf, size_t len, const char *s, size_t width)
