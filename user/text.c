@@ -39,28 +39,37 @@ struct line_buf {
 	size_t len;
 };
 
-/* s, then spaces up to width ("%-*s", never cut); right-aligned ("%*s") if right. */
-static void put_field(struct line_buf *b, const char *s, size_t width, bool right)
+static void put_spaces(struct line_buf *b, size_t n)
+{
+	while (n--)
+		b->buf[b->len++] = ' ';
+}
+
+/* As much of want as room has left. */
+static size_t clip(size_t want, size_t *room)
+{
+	size_t n = want < *room ? want : *room;
+
+	*room -= n;
+	return n;
+}
+
+/*
+ * s, then spaces up to width ("%-*s", never cut), right-aligned ("%*s") if
+ * right, then the separator end; what does not fit in buf is cut.
+ */
+static void put_field(struct line_buf *b, const char *s, size_t width, bool right, char end)
 {
 	size_t n = strlen(s), pad = n < width ? width - n : 0, room = sizeof(b->buf) - 1 - b->len;
+	size_t lead = clip(right ? pad : 0, &room), len = clip(n, &room);
+	size_t trail = clip(right ? 0 : pad, &room);
 
-	if (pad > room)
-		pad = room;
-	if (right) {
-		memset(b->buf + b->len, ' ', pad);
-		b->len += pad;
-		room -= pad;
-	}
-	if (n > room)
-		n = room;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	room -= n;
-	if (!right) {
-		pad = pad > room ? room : pad;
-		memset(b->buf + b->len, ' ', pad);
-		b->len += pad;
-	}
+	put_spaces(b, lead);
+	memcpy(b->buf + b->len, s, len);
+	b->len += len;
+	put_spaces(b, trail);
+	if (room)
+		b->buf[b->len++] = end;
 }
 
 /*
@@ -85,10 +94,8 @@ static void text_line(FILE *f, const struct text_line *l)
 	struct line_buf b = { .len = 0 };
 	size_t i, n = sizeof(cols) / sizeof(cols[0]);
 
-	for (i = 0; i < n; i++) {
-		put_field(&b, cols[i].s, cols[i].width, cols[i].right);
-		put_field(&b, i + 1 < n ? " " : "\n", 0, false);
-	}
+	for (i = 0; i < n; i++)
+		put_field(&b, cols[i].s, cols[i].width, cols[i].right, i + 1 < n ? ' ' : '\n');
 	fwrite_unlocked(b.buf, 1, b.len, f);
 }
 
