@@ -1007,6 +1007,9 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 	/* Stalls show their age; only they are shown. */
 	for (p = l->oldest; p && p != l->unstalled; p = p->next)
 		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
+	/* After a burst: removals leave the tables as large as they grew. */
+	table_shrink(&l->index);
+	table_shrink(&c->open);
 }
 
 void collector_expired(struct collector *c, bool connect_call)
