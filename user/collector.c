@@ -602,18 +602,25 @@ static void attempt_dns_of(const struct collector *c, struct attempt_dns *out, _
 			   __u8 family, const __u8 *addr, __u64 start_ns)
 {
 	struct dns_hit hit;
-	size_t n;
 
 	/* No memset: the name's buffer is most of the struct, and most attempts have none. */
 	out->host[0] = '\0';
 	out->answered_ns = out->latency_ns = 0;
 	if (!dns_track_name_of(&c->dns, netns, family, addr, start_ns, &hit))
 		return;
-	n = strnlen(hit.name, sizeof(out->host) - 1);
-	memcpy(out->host, hit.name, n);
-	out->host[n] = '\0';
+	/* memccpy, not strnlen and memcpy: a copy of bounded size is inlined as rep movs. */
+	if (!memccpy(out->host, hit.name, '\0', sizeof(out->host)))
+		out->host[sizeof(out->host) - 1] = '\0';
 	out->answered_ns = hit.answered_ns;
 	out->latency_ns = hit.latency_ns;
+}
+
+/* The name, not the whole buffer it is in. */
+static void attempt_dns_copy(struct attempt_dns *to, const struct attempt_dns *from)
+{
+	memccpy(to->host, from->host, '\0', sizeof(to->host));
+	to->answered_ns = from->answered_ns;
+	to->latency_ns = from->latency_ns;
 }
 
 /* Every field, but not with a memset: the DNS name's buffer is most of the struct. */
@@ -787,7 +794,7 @@ static void pending_resolved(struct collector *c, struct dest *d, struct pending
 	struct pending *p = e->p;
 
 	if (p->dns.host[0])
-		a->dns = p->dns;
+		attempt_dns_copy(&a->dns, &p->dns);
 	/*
 	 * The kernel's own count for the socket is the truth: a retransmit
 	 * the tracepoint did not show is counted now.
