@@ -399,17 +399,9 @@ static void cell_plain(struct row *r, const char *s)
 /* The decimal digits of v: attempts rows are mostly numbers, and printf is slow. */
 static void put_digits(struct row *r, __u64 v)
 {
-	char digits[20], *p;
-	size_t n = 0;
+	char *p = row_room(r, U64_STRLEN);
 
-	do {
-		digits[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	p = row_room(r, n);
-	r->len += n;
-	while (n)
-		*p++ = digits[--n];
+	r->len = u64_put(p, v) - r->buf;
 }
 
 static void cell_u64(struct row *r, __u64 v)
