@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "clock.h"
 #include "columns.h"
 #include "format.h"
@@ -10,6 +11,17 @@
 
 /* Lines are written to f's buffer; the caller flushes once per batch read. */
 #define HOST_WIDTH 28
+
+/* Lines of a batch between two flushes: most of a batch in one write. */
+#define TEXT_BUF_SIZE (1 << 16)
+
+void text_buffer(FILE *f)
+{
+	static char buf[TEXT_BUF_SIZE];
+
+	if (!isatty(fileno(f)))
+		setvbuf(f, buf, _IOFBF, sizeof(buf));
+}
 
 void text_header(FILE *f)
 {
