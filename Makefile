@@ -147,6 +147,9 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
+# Out of memory, made to happen: malloc and calloc fail when the test says so.
+$(OUTPUT)/tests/test_collector_alloc: LDLIBS += -Wl,--wrap=malloc,--wrap=calloc
+
 # The time a scrape takes to render (tests/bench/metrics_render.c).
 $(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 	$(call msg,CC,$@)

@@ -13,11 +13,24 @@ struct arrivals {
 	size_t cap;
 };
 
+/*
+ * Attempts in flight are allocated and freed thousands of times a second:
+ * a few are kept for the next ones instead of going back to malloc, up to
+ * POOL_MAX, so that memory still goes back after a burst.
+ */
+#define POOL_MAX 1024
+
+struct pending_pool {
+	struct pending *free; /* linked by next */
+	size_t len;
+};
+
 struct collector {
 	struct table dests;	     /* struct dest_key -> struct dest * */
 	struct table names;	     /* host name -> struct name_info * */
 	struct dns_track dns;	     /* lookups in progress, address -> name cache */
 	struct pending_list pending; /* attempts in flight */
+	struct pending_pool pool;    /* attempts resolved, kept for the next ones */
 	struct table open;	     /* socket -> struct open_conn: established, not closed */
 	struct dest total;	     /* every destination together */
 	struct dns_stats dns_total;  /* every lookup */
@@ -149,6 +162,10 @@ void collector_destroy(struct collector *c)
 	for (n = table_next(&c->names, NULL); n; n = table_next(&c->names, n))
 		free(n->info);
 	for (p = c->pending.oldest; p; p = next) {
+		next = p->next;
+		free(p);
+	}
+	for (p = c->pool.free; p; p = next) {
 		next = p->next;
 		free(p);
 	}
@@ -586,17 +603,29 @@ static void attempt_dns_of(const struct collector *c, struct attempt_dns *out, _
 {
 	struct dns_hit hit;
 
-	memset(out, 0, sizeof(*out));
+	/* No memset: the name's buffer is most of the struct, and most attempts have none. */
+	out->host[0] = '\0';
+	out->answered_ns = out->latency_ns = 0;
 	if (!dns_track_name_of(&c->dns, netns, family, addr, start_ns, &hit))
 		return;
-	snprintf(out->host, sizeof(out->host), "%s", hit.name);
+	/* memccpy, not strnlen and memcpy: a copy of bounded size is inlined as rep movs. */
+	if (!memccpy(out->host, hit.name, '\0', sizeof(out->host)))
+		out->host[sizeof(out->host) - 1] = '\0';
 	out->answered_ns = hit.answered_ns;
 	out->latency_ns = hit.latency_ns;
 }
 
+/* The name, not the whole buffer it is in. */
+static void attempt_dns_copy(struct attempt_dns *to, const struct attempt_dns *from)
+{
+	memccpy(to->host, from->host, '\0', sizeof(to->host));
+	to->answered_ns = from->answered_ns;
+	to->latency_ns = from->latency_ns;
+}
+
+/* Every field, but not with a memset: the DNS name's buffer is most of the struct. */
 static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 {
-	memset(a, 0, sizeof(*a));
 	a->wall_ns = wall_of_mono(ev->ts_ns);
 	a->latency_ns = ev->duration_ns;
 	a->cgroup_id = ev->cgroup_id;
@@ -612,14 +641,47 @@ static void attempt_of_event(struct attempt *a, const struct conn_event *ev)
 	memcpy(a->saddr, ev->saddr, ADDR_LEN);
 	memcpy(a->daddr, ev->daddr, ADDR_LEN);
 	memcpy(a->comm, ev->comm, COMM_LEN);
+	a->dns.host[0] = '\0';
+	a->dns.answered_ns = a->dns.latency_ns = 0;
+	a->dns_age_ns = 0;
+	a->dest = NULL;
+}
+
+static struct pending_entry *pending_entry_find(const struct collector *c, __u64 sock,
+						__u64 start_ns)
+{
+	struct pending_key key = { .sock = sock, .start_ns = start_ns };
+
+	return table_find(&c->pending.index, &key);
 }
 
 static struct pending *pending_find(const struct collector *c, __u64 sock, __u64 start_ns)
 {
-	struct pending_key key = { .sock = sock, .start_ns = start_ns };
-	const struct pending_entry *e = table_find(&c->pending.index, &key);
+	const struct pending_entry *e = pending_entry_find(c, sock, start_ns);
 
 	return e ? e->p : NULL;
+}
+
+static struct pending *pending_alloc(struct collector *c)
+{
+	struct pending *p = c->pool.free;
+
+	if (!p)
+		return malloc(sizeof(*p));
+	c->pool.free = p->next;
+	c->pool.len--;
+	return p;
+}
+
+static void pending_free(struct collector *c, struct pending *p)
+{
+	if (c->pool.len >= POOL_MAX) {
+		free(p);
+		return;
+	}
+	p->next = c->pool.free;
+	c->pool.free = p;
+	c->pool.len++;
 }
 
 /* p leaves the in-flight gauge of its destination and of the total. */
@@ -641,12 +703,13 @@ static void pending_uncount(struct collector *c, const struct pending *p)
 		c->total.retrying--;
 }
 
-static void pending_remove(struct collector *c, struct pending *p)
+/* e: p's index entry, if the caller has it (NULL: found here). */
+static void pending_remove(struct collector *c, struct pending *p, struct pending_entry *e)
 {
 	struct pending_list *l = &c->pending;
-	struct pending_key key = { .sock = p->sock, .start_ns = p->start_ns };
-	struct pending_entry *e = table_find(&l->index, &key);
 
+	if (!e)
+		e = pending_entry_find(c, p->sock, p->start_ns);
 	pending_uncount(c, p);
 	if (e)
 		table_remove(&l->index, e);
@@ -661,7 +724,7 @@ static void pending_remove(struct collector *c, struct pending *p)
 	else
 		l->newest = p->prev;
 	l->len--;
-	free(p);
+	pending_free(c, p);
 }
 
 /* An attempt began: it is in flight until its outcome comes. */
@@ -677,7 +740,7 @@ static void add_start(struct collector *c, const struct conn_event *ev)
 	e = table_upsert(&l->index, &key, &created);
 	if (e && !created)
 		return;
-	p = e ? calloc(1, sizeof(*p)) : NULL;
+	p = e ? pending_alloc(c) : NULL;
 	if (!p) {
 		if (e)
 			table_remove(&l->index, e);
@@ -700,6 +763,11 @@ static void add_start(struct collector *c, const struct conn_event *ev)
 	memcpy(p->info.daddr, ev->daddr, ADDR_LEN);
 	memcpy(p->info.comm, ev->comm, COMM_LEN);
 	attempt_dns_of(c, &p->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
+	p->age_ns = 0;
+	p->retransmits_seen = 0;
+	p->stall_reported = false;
+	p->retrying = false;
+	p->next = NULL;
 	p->dest = dest_at(c, ev->family, ev->daddr, ev->dport);
 	if (p->dest)
 		p->dest->inflight++;
@@ -720,15 +788,13 @@ static void add_start(struct collector *c, const struct conn_event *ev)
  * A resolved attempt is no longer in flight.  An attempt named while in
  * flight keeps that name: a later answer must not rename it.
  */
-static void pending_resolved(struct collector *c, struct dest *d, const struct conn_event *ev,
+static void pending_resolved(struct collector *c, struct dest *d, struct pending_entry *e,
 			     struct attempt *a)
 {
-	struct pending *p = pending_find(c, ev->sock, ev->ts_ns);
+	struct pending *p = e->p;
 
-	if (!p)
-		return;
 	if (p->dns.host[0])
-		a->dns = p->dns;
+		attempt_dns_copy(&a->dns, &p->dns);
 	/*
 	 * The kernel's own count for the socket is the truth: a retransmit
 	 * the tracepoint did not show is counted now.
@@ -737,11 +803,11 @@ static void pending_resolved(struct collector *c, struct dest *d, const struct c
 		d->syn_retransmits += a->syn_retries - p->retransmits_seen;
 		c->total.syn_retransmits += a->syn_retries - p->retransmits_seen;
 	}
-	pending_remove(c, p);
+	pending_remove(c, p, e);
 }
 
 /* conn is closed: it leaves the open gauges and releases its DNS answer. */
-static void open_remove(struct collector *c, struct open_conn *conn)
+static void open_release(struct collector *c, struct open_conn *conn)
 {
 	if (conn->dest->open)
 		conn->dest->open--;
@@ -749,6 +815,11 @@ static void open_remove(struct collector *c, struct open_conn *conn)
 		c->total.open--;
 	if (conn->holds_answer)
 		dns_track_hold(&c->dns, conn->netns, conn->family, conn->daddr, -1);
+}
+
+static void open_remove(struct collector *c, struct open_conn *conn)
+{
+	open_release(c, conn);
 	table_remove(&c->open, conn);
 }
 
@@ -761,18 +832,23 @@ static void open_remove(struct collector *c, struct open_conn *conn)
  */
 static void open_add(struct collector *c, struct dest *d, const struct conn_event *ev, bool named)
 {
-	struct open_conn *conn = table_find(&c->open, &ev->sock);
+	struct open_conn *conn;
 	bool created;
 
-	if (conn)
-		open_remove(c, conn);
-	if (ev->open_full)
+	if (ev->open_full) {
+		conn = table_find(&c->open, &ev->sock);
+		if (conn)
+			open_remove(c, conn);
 		return;
+	}
+	/* One lookup: a socket still in the table takes its new connection's place. */
 	conn = table_upsert(&c->open, &ev->sock, &created);
 	if (!conn) {
 		c->acct.alloc_failed++;
 		return;
 	}
+	if (!created)
+		open_release(c, conn);
 	dest_opened(d);
 	dest_opened(&c->total);
 	conn->dest = d;
@@ -784,8 +860,21 @@ static void open_add(struct collector *c, struct dest *d, const struct conn_even
 		dns_track_hold(&c->dns, ev->netns, ev->family, ev->daddr, +1);
 }
 
+/* An attempt's destination: the one its start found when it is the same, without a lookup. */
+static struct dest *attempt_dest(struct collector *c, const struct conn_event *ev,
+				 const struct pending *p)
+{
+	struct dest_key key;
+
+	dest_key_of(&key, ev->family, ev->daddr, ev->dport);
+	if (p && p->dest && !memcmp(&p->dest->key, &key, sizeof(key)))
+		return p->dest;
+	return dest_get(c, &key);
+}
+
 static bool add_attempt(struct collector *c, const struct conn_event *ev, struct attempt *out)
 {
+	struct pending_entry *e;
 	__u64 now;
 	struct dest *d;
 
@@ -794,11 +883,13 @@ static bool add_attempt(struct collector *c, const struct conn_event *ev, struct
 		return false;
 	}
 	attempt_of_event(out, ev);
-	d = dest_at(c, ev->family, ev->daddr, ev->dport);
+	e = pending_entry_find(c, ev->sock, ev->ts_ns);
+	d = attempt_dest(c, ev, e ? e->p : NULL);
 	if (!d)
 		return false;
 	/* Named while in flight, or now. */
-	pending_resolved(c, d, ev, out);
+	if (e)
+		pending_resolved(c, d, e, out);
 	if (!out->dns.host[0])
 		attempt_dns_of(c, &out->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
 	if (out->dns.host[0]) {
@@ -988,7 +1079,7 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 	while (l->oldest && now_ns > l->oldest->start_ns + ttl_ns) {
 		p = l->oldest;
 		d = p->dest;
-		pending_remove(c, p);
+		pending_remove(c, p, NULL);
 		concurrency_changed(c, d, now);
 	}
 	for (p = l->unstalled; p; p = p->next) {
@@ -1007,6 +1098,9 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 	/* Stalls show their age; only they are shown. */
 	for (p = l->oldest; p && p != l->unstalled; p = p->next)
 		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
+	/* After a burst: removals leave the tables as large as they grew. */
+	table_shrink(&l->index);
+	table_shrink(&c->open);
 }
 
 void collector_expired(struct collector *c, bool connect_call)

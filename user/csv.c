@@ -14,11 +14,67 @@
 #include "csv.h"
 #include "format.h"
 
-/* A row being written: fields are separated as they are added. */
+/*
+ * A row being built in memory, then handed to stdio in one call: an
+ * attempt row is some twenty fields, thousands of rows a second, and a
+ * stdio call per field (each with its own checks) cost more than the
+ * digits.  Fields are separated as they are added; a row longer than the
+ * buffer (a summary row, a long host name quoted) goes out in pieces.
+ */
+#define ROW_BUF 1024
+
 struct row {
 	FILE *f;
 	int fields;
+	size_t len;
+	char buf[ROW_BUF];
 };
+
+/* Not an initializer: that would clear the buffer, which costs more than the row. */
+static void row_init(struct row *r, FILE *f)
+{
+	r->f = f;
+	r->fields = 0;
+	r->len = 0;
+}
+
+/* Room for n more bytes (n <= ROW_BUF): what the row holds so far goes to stdio if need be. */
+static char *row_room(struct row *r, size_t n)
+{
+	if (r->len + n > ROW_BUF) {
+		fwrite_unlocked(r->buf, 1, r->len, r->f);
+		r->len = 0;
+	}
+	return r->buf + r->len;
+}
+
+static void row_put(struct row *r, const char *s, size_t n)
+{
+	/*
+	 * The common case first, with a size the compiler cannot bound: a
+	 * bounded one it copies with rep movs, whose start-up costs more than
+	 * the few bytes of a field.
+	 */
+	if (n <= ROW_BUF - r->len) {
+		memcpy(r->buf + r->len, s, n);
+		r->len += n;
+		return;
+	}
+	while (n) {
+		size_t part = n < ROW_BUF ? n : ROW_BUF;
+
+		memcpy(row_room(r, part), s, part);
+		r->len += part;
+		s += part;
+		n -= part;
+	}
+}
+
+static void row_sep(struct row *r)
+{
+	if (r->fields++)
+		*row_room(r, 1) = ',', r->len++;
+}
 
 /* Read and write: a file given up is read back to cut its partial row. */
 static FILE *csv_open(const char *path, const char *option)
@@ -280,55 +336,93 @@ void csv_file_status(const struct csv_file *cf, char *buf, size_t len)
 		 (unsigned long long)cf->lost);
 }
 
-/* Rows are written by one thread: the stdio calls skip their locks. */
-void csv_field(FILE *f, const char *s)
+static bool needs_quotes(const char *s, size_t n)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs_unlocked(s, f);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return true;
+	return false;
+}
+
+/* s as one field, quoted if it needs to be, quotes doubled. */
+static void row_field(struct row *r, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!needs_quotes(s, n)) {
+		row_put(r, s, n);
 		return;
 	}
-	putc_unlocked('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc_unlocked('"', f);
-		putc_unlocked(*s, f);
+	row_put(r, "\"", 1);
+	for (i = 0; i < n; i++) {
+		char *p = row_room(r, 2);
+
+		*p++ = s[i];
+		r->len++;
+		if (s[i] == '"')
+			*p = '"', r->len++;
 	}
-	putc_unlocked('"', f);
+	row_put(r, "\"", 1);
+}
+
+static void row_end(struct row *r)
+{
+	row_put(r, "\r\n", 2);
+	fwrite_unlocked(r->buf, 1, r->len, r->f);
+	r->len = 0;
+}
+
+void csv_field(FILE *f, const char *s)
+{
+	struct row r;
+
+	row_init(&r, f);
+	row_field(&r, s, strlen(s));
+	fwrite_unlocked(r.buf, 1, r.len, f);
 }
 
 static void cell(struct row *r, const char *s)
 {
-	if (r->fields++)
-		putc_unlocked(',', r->f);
-	csv_field(r->f, s);
+	row_sep(r);
+	row_field(r, s, strlen(s));
 }
 
-/* Digits need no quoting, nor printf: attempts rows are mostly numbers. */
+/* Text that never needs quotes: names of ours, addresses, digits. */
+static void cell_plain(struct row *r, const char *s)
+{
+	row_sep(r);
+	row_put(r, s, strlen(s));
+}
+
+/* The decimal digits of v: attempts rows are mostly numbers, and printf is slow. */
+static void put_digits(struct row *r, __u64 v)
+{
+	char *p = row_room(r, U64_STRLEN);
+
+	r->len = u64_put(p, v) - r->buf;
+}
+
 static void cell_u64(struct row *r, __u64 v)
 {
-	char buf[24], *p = buf + sizeof(buf);
-
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	if (r->fields++)
-		putc_unlocked(',', r->f);
-	/* A few bytes: putc_unlocked is a macro, fwrite a call with its own checks. */
-	for (; p < buf + sizeof(buf); p++)
-		putc_unlocked(*p, r->f);
+	row_sep(r);
+	put_digits(r, v);
 }
 
-/* Rows wait in the buffer: the caller flushes once per batch (csv.h). */
-static void row_end(struct row *r)
+static void cell_s64(struct row *r, __s64 v)
 {
-	fputs_unlocked("\r\n", r->f);
+	row_sep(r);
+	if (v < 0)
+		row_put(r, "-", 1);
+	put_digits(r, v < 0 ? -(__u64)v : (__u64)v);
 }
 
 static void header(FILE *f, const char *const *names)
 {
-	struct row r = { f, 0 };
+	struct row r;
 
+	row_init(&r, f);
 	for (; *names; names++)
 		cell(&r, *names);
 	row_end(&r);
@@ -350,32 +444,32 @@ void csv_attempt_header(FILE *f)
 void csv_attempt_row(FILE *f, const struct attempt *a)
 {
 	char buf[ADDR_STRLEN > TIME_STRLEN ? ADDR_STRLEN : TIME_STRLEN];
-	struct row r = { f, 0 };
+	struct row r;
 
-	cell(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
+	row_init(&r, f);
+	cell_plain(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
 	cell_u64(&r, a->wall_ns);
 	cell_u64(&r, a->pid);
 	cell_u64(&r, a->tid);
-	cell(&r, a->comm);
+	row_sep(&r);
+	row_field(&r, a->comm, strnlen(a->comm, COMM_LEN));
 	cell_u64(&r, a->netns);
 	cell_u64(&r, a->cgroup_id);
-	cell(&r, family_name(a->family));
-	cell(&r, addr_fmt(buf, sizeof(buf), a->family, a->saddr));
+	cell_plain(&r, family_name(a->family));
+	cell_plain(&r, addr_fmt(buf, sizeof(buf), a->family, a->saddr));
 	cell_u64(&r, a->sport);
-	cell(&r, addr_fmt(buf, sizeof(buf), a->family, a->daddr));
+	cell_plain(&r, addr_fmt(buf, sizeof(buf), a->family, a->daddr));
 	cell_u64(&r, a->dport);
-	cell(&r, outcome_name(a->outcome));
-	cell(&r, errno_name(a->error));
+	cell_plain(&r, outcome_name(a->outcome));
+	cell_plain(&r, errno_name(a->error));
 	cell_u64(&r, a->syn_retries);
 	cell_u64(&r, a->latency_ns / 1000);
 	cell(&r, a->dns.host);
 	if (a->dns.host[0]) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)(a->dns_age_ns / 1000));
-		cell(&r, buf);
+		cell_s64(&r, a->dns_age_ns / 1000);
 		cell_u64(&r, a->dns.latency_ns / 1000);
 	} else {
-		cell(&r, "");
-		cell(&r, "");
+		row_put(&r, ",,", 2);
 	}
 	row_end(&r);
 }
@@ -385,8 +479,9 @@ void csv_summary_header(FILE *f)
 {
 	enum column_id order[COL__COUNT];
 	size_t n = columns_of(OUTPUT_CSV, order), i;
-	struct row r = { f, 0 };
+	struct row r;
 
+	row_init(&r, f);
 	cell(&r, "snapshot_ts");
 	for (i = 0; i < n; i++)
 		cell(&r, columns[order[i]].csv);
@@ -414,10 +509,11 @@ static void summary_row(FILE *f, const enum column_id *order, size_t n, const st
 			const char *snapshot)
 {
 	char buf[COLUMN_TEXT_LEN];
-	struct row r = { f, 0 };
+	struct row r;
 	struct cell v;
 	size_t i;
 
+	row_init(&r, f);
 	cell(&r, snapshot);
 	for (i = 0; i < n; i++) {
 		column_value(order[i], d, &v, buf);
@@ -456,8 +552,9 @@ void csv_lookup_row(FILE *f, const struct lookup *l)
 	char buf[512], mnemonic[DNS_MNEMONIC_SIZE];
 	__u64 wall = wall_of_mono(l->mono_ns);
 	bool answered = l->result != LOOKUP_UNANSWERED;
-	struct row r = { f, 0 };
+	struct row r;
 
+	row_init(&r, f);
 	cell(&r, time_iso_fmt(buf, sizeof(buf), wall));
 	cell_u64(&r, wall);
 	cell_u64(&r, l->pid);

@@ -41,19 +41,48 @@ const char *errno_name(int error)
  * prints IPv4 addresses with sprintf).
  */
 
-/* The decimal digits of v at p, no terminator; returns their end. */
-static char *put_u64(char *p, __u64 v)
-{
-	char digits[20];
-	size_t n = 0;
+/* "00" to "99": digits are written two at a time, half the divisions. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
 
-	do {
-		digits[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = digits[--n];
+char *u64_put(char *p, __u64 v)
+{
+	char digits[20], *q = digits + sizeof(digits);
+
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * v, 2);
+	} else {
+		*--q = '0' + v;
+	}
+	/* A loop, not memcpy: a copy of bounded size is inlined as rep movs, slower here. */
+	while (q < digits + sizeof(digits))
+		*p++ = *q++;
 	return p;
+}
+
+/* An address byte, "0" to "255". */
+static char *put_octet(char *p, unsigned int v)
+{
+	if (v >= 100) {
+		*p++ = '0' + v / 100;
+		v %= 100;
+		memcpy(p, digit_pairs + 2 * v, 2);
+		return p + 2;
+	}
+	if (v >= 10) {
+		memcpy(p, digit_pairs + 2 * v, 2);
+		return p + 2;
+	}
+	*p = '0' + v;
+	return p + 1;
 }
 
 /* v in exactly width digits, zeros in front (v < 10^width). */
@@ -84,7 +113,7 @@ static char *put_ipv4(char *p, const __u8 *addr)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			*p++ = '.';
-		p = put_u64(p, addr[i]);
+		p = put_octet(p, addr[i]);
 	}
 	*p = '\0';
 	return p;
@@ -92,7 +121,7 @@ static char *put_ipv4(char *p, const __u8 *addr)
 
 char *u64_fmt(char *buf, __u64 v)
 {
-	*put_u64(buf, v) = '\0';
+	*u64_put(buf, v) = '\0';
 	return buf;
 }
 
@@ -124,7 +153,7 @@ char *endpoint_fmt(char *buf, size_t len, unsigned int family, const __u8 *addr,
 	if (family == AF_INET6)
 		*p++ = ']';
 	*p++ = ':';
-	*put_u64(p, port) = '\0';
+	*u64_put(p, port) = '\0';
 	return buf;
 }
 
@@ -188,7 +217,8 @@ char *time_hms_fmt(char *buf, size_t len, __u64 wall_ns)
 				   (wall_ns % 1000000000ULL) / 1000000, 3, "");
 }
 
-char *duration_fmt(char *buf, size_t len, __u64 ns)
+/* printf's own text, for what the fast path does not do. */
+static char *duration_printf(char *buf, size_t len, __u64 ns)
 {
 	if (ns < 1000000ULL)
 		snprintf(buf, len, "%lluus", (unsigned long long)ns / 1000);
@@ -197,6 +227,36 @@ char *duration_fmt(char *buf, size_t len, __u64 ns)
 	else
 		snprintf(buf, len, "%.3fs", ns / 1e9);
 	return buf;
+}
+
+/* "%.3f" of units / unit_ns, then suffix, in integers: units rounded to thousandths. */
+static char *thousandths(char *buf, __u64 ns, __u64 unit_ns, const char *suffix)
+{
+	__u64 step = unit_ns / 1000, n = (ns + step / 2) / step;
+	char *p = u64_put(buf, n / 1000);
+
+	*p++ = '.';
+	p = put_u64_zeros(p, n % 1000, 3);
+	strcpy(p, suffix);
+	return buf;
+}
+
+/* Double precision ends at 2^53: past it, and on exact halves, printf rounds its own way. */
+#define DURATION_EXACT_NS (1ULL << 53)
+
+char *duration_fmt(char *buf, size_t len, __u64 ns)
+{
+	if (len < DURATION_STRLEN || ns >= DURATION_EXACT_NS)
+		return duration_printf(buf, len, ns);
+	if (ns < 1000000ULL) {
+		strcpy(u64_put(buf, ns / 1000), "us");
+		return buf;
+	}
+	if (ns < 1000000000ULL)
+		return ns % 1000 == 500 ? duration_printf(buf, len, ns)
+					: thousandths(buf, ns, 1000000ULL, "ms");
+	return ns % 1000000 == 500000 ? duration_printf(buf, len, ns)
+				      : thousandths(buf, ns, 1000000000ULL, "s");
 }
 
 char *fit_fmt(char *buf, size_t len, const char *s, size_t width)

@@ -15,6 +15,9 @@
 /* v in decimal, as "%llu" prints it, without printf. */
 char *u64_fmt(char *buf, __u64 v);
 
+/* The same at p, up to 20 bytes and no terminator; returns their end. */
+char *u64_put(char *p, __u64 v);
+
 /* "established", "refused", ...; "?" for values out of range. */
 const char *outcome_name(unsigned int outcome);
 

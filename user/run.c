@@ -521,8 +521,10 @@ static int start(struct session *s, const struct kernel_support *ks)
 	if (cfg->dashboard)
 		s->dash = dashboard_open(cfg, probe_mode_name(s->tracer.mode));
 	s->quiet_text = s->dash != NULL;
-	if (!s->quiet_text)
+	if (!s->quiet_text) {
+		text_buffer(stdout);
 		text_header(stdout);
+	}
 	timers_start(s);
 	return 0;
 }

@@ -7,22 +7,49 @@
 
 #define TABLE_MIN_CAPACITY 64
 
-/* FNV-1a: keys are small and this is not exposed to chosen collisions that matter. */
+#define MIX_1		   0xbf58476d1ce4e5b9ULL
+#define MIX_2		   0x94d049bb133111ebULL
+
+/* One word into the hash: multiplying carries low bits up, the shift brings high bits down. */
+static uint64_t mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * MIX_1;
+	return h ^ (h >> 31);
+}
+
+/*
+ * Eight bytes at a time, finished with splitmix64's finalizer, so that
+ * keys differing only in their high bits (socket addresses, aligned
+ * alike) still spread over the low bits the table uses.  Keys are small
+ * and this is not exposed to chosen collisions that matter.
+ */
 static size_t key_hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = len, w;
 
-	while (len--) {
-		h ^= *p++;
-		h *= 1099511628211ULL;
+	for (; len >= sizeof(w); len -= sizeof(w), p += sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		h = mix_word(h, w);
 	}
-	return (size_t)(h ^ (h >> 32));
+	if (len) {
+		w = 0;
+		memcpy(&w, p, len);
+		h = mix_word(h, w);
+	}
+	h = (h ^ (h >> 30)) * MIX_1;
+	h = (h ^ (h >> 27)) * MIX_2;
+	return (size_t)(h ^ (h >> 31));
 }
 
 static void *slot(const struct table *t, size_t i)
 {
 	return t->entries + i * t->entry_size;
+}
+
+static size_t index_of(const struct table *t, const void *entry)
+{
+	return ((const unsigned char *)entry - t->entries) / t->entry_size;
 }
 
 static int table_alloc(struct table *t, size_t capacity)
@@ -77,8 +104,8 @@ void *table_find(const struct table *t, const void *key)
 	return t->used[i] ? slot(t, i) : NULL;
 }
 
-/* Move every entry that keep() accepts (all if keep is NULL) into a table of capacity slots. */
-static int table_rehash(struct table *t, size_t capacity, bool (*keep)(void *, void *), void *arg)
+/* Move every entry into a table of capacity slots. */
+static int table_rehash(struct table *t, size_t capacity)
 {
 	struct table old = *t;
 	size_t i;
@@ -90,7 +117,7 @@ static int table_rehash(struct table *t, size_t capacity, bool (*keep)(void *, v
 	for (i = 0; i < old.capacity; i++) {
 		size_t j;
 
-		if (!old.used[i] || (keep && !keep(slot(&old, i), arg)))
+		if (!old.used[i])
 			continue;
 		j = probe(t, slot(&old, i));
 		memcpy(slot(t, j), slot(&old, i), t->entry_size);
@@ -111,7 +138,7 @@ void *table_upsert(struct table *t, const void *key, bool *created)
 		return slot(t, i);
 	/* Keep the load factor at or below 1/2. */
 	if ((t->len + 1) * 2 > t->capacity) {
-		if (table_rehash(t, t->capacity * 2, NULL, NULL))
+		if (table_rehash(t, t->capacity * 2))
 			return NULL;
 		i = probe(t, key);
 	}
@@ -123,18 +150,21 @@ void *table_upsert(struct table *t, const void *key, bool *created)
 	return slot(t, i);
 }
 
-/* After a burst, give the memory back: a quarter of the capacity per halving. */
-static void table_shrink(struct table *t)
+void table_shrink(struct table *t)
 {
-	if (t->capacity > TABLE_MIN_CAPACITY && t->len * 8 < t->capacity)
-		table_rehash(t, t->capacity / 2, NULL, NULL); /* on failure it stays as it is */
+	size_t capacity = t->capacity;
+
+	/* Under a load of 1/8: halved until it is between 1/8 and 1/4, room to fill again. */
+	while (capacity > TABLE_MIN_CAPACITY && t->len * 8 < capacity)
+		capacity /= 2;
+	if (capacity < t->capacity)
+		table_rehash(t, capacity); /* on failure it stays as it is */
 }
 
-/* Backward-shift deletion keeps every probe sequence unbroken. */
-void table_remove(struct table *t, void *entry)
+/* Backward-shift deletion keeps every probe sequence unbroken; only later slots move to i. */
+static void remove_at(struct table *t, size_t i)
 {
-	size_t mask = t->capacity - 1;
-	size_t i = ((unsigned char *)entry - t->entries) / t->entry_size, j = i;
+	size_t mask = t->capacity - 1, j = i;
 
 	t->used[i] = 0;
 	t->len--;
@@ -142,10 +172,8 @@ void table_remove(struct table *t, void *entry)
 		size_t home;
 
 		j = (j + 1) & mask;
-		if (!t->used[j]) {
-			table_shrink(t);
+		if (!t->used[j])
 			return;
-		}
 		home = key_hash(slot(t, j), t->key_size) & mask;
 		/* Entry j may move to i unless its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
@@ -157,9 +185,14 @@ void table_remove(struct table *t, void *entry)
 	}
 }
 
+void table_remove(struct table *t, void *entry)
+{
+	remove_at(t, index_of(t, entry));
+}
+
 void *table_next(const struct table *t, const void *prev)
 {
-	size_t i = prev ? ((const unsigned char *)prev - t->entries) / t->entry_size + 1 : 0;
+	size_t i = prev ? index_of(t, prev) + 1 : 0;
 
 	for (; i < t->capacity; i++)
 		if (t->used[i])
@@ -167,7 +200,25 @@ void *table_next(const struct table *t, const void *prev)
 	return NULL;
 }
 
+/*
+ * In place, starting after a free slot: a removal moves only entries of the
+ * same run of used slots, from later in the walk to the slot just looked at,
+ * which is looked at again.  No run crosses the free slot, so every entry is
+ * seen once.  The load factor is at most 1/2: there is a free slot.
+ */
 int table_sweep(struct table *t, bool (*keep)(void *entry, void *arg), void *arg)
 {
-	return table_rehash(t, t->capacity, keep, arg);
+	size_t mask = t->capacity - 1, start = 0, n, i;
+
+	if (!t->len)
+		return 0;
+	while (t->used[start])
+		start++;
+	for (n = 1; n < t->capacity; n++) {
+		i = (start + n) & mask;
+		while (t->used[i] && !keep(slot(t, i), arg))
+			remove_at(t, i);
+	}
+	table_shrink(t);
+	return 0;
 }

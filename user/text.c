@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "clock.h"
 #include "columns.h"
 #include "format.h"
@@ -10,6 +11,17 @@
 
 /* Lines are written to f's buffer; the caller flushes once per batch read. */
 #define HOST_WIDTH 28
+
+/* Lines of a batch between two flushes: most of a batch in one write. */
+#define TEXT_BUF_SIZE (1 << 16)
+
+void text_buffer(FILE *f)
+{
+	static char buf[TEXT_BUF_SIZE];
+
+	if (!isatty(fileno(f)))
+		setvbuf(f, buf, _IOFBF, sizeof(buf));
+}
 
 void text_header(FILE *f)
 {
@@ -39,28 +51,37 @@ struct line_buf {
 	size_t len;
 };
 
-/* s, then spaces up to width ("%-*s", never cut); right-aligned ("%*s") if right. */
-static void put_field(struct line_buf *b, const char *s, size_t width, bool right)
+static void put_spaces(struct line_buf *b, size_t n)
+{
+	while (n--)
+		b->buf[b->len++] = ' ';
+}
+
+/* As much of want as room has left. */
+static size_t clip(size_t want, size_t *room)
+{
+	size_t n = want < *room ? want : *room;
+
+	*room -= n;
+	return n;
+}
+
+/*
+ * s, then spaces up to width ("%-*s", never cut), right-aligned ("%*s") if
+ * right, then the separator end; what does not fit in buf is cut.
+ */
+static void put_field(struct line_buf *b, const char *s, size_t width, bool right, char end)
 {
 	size_t n = strlen(s), pad = n < width ? width - n : 0, room = sizeof(b->buf) - 1 - b->len;
+	size_t lead = clip(right ? pad : 0, &room), len = clip(n, &room);
+	size_t trail = clip(right ? 0 : pad, &room);
 
-	if (pad > room)
-		pad = room;
-	if (right) {
-		memset(b->buf + b->len, ' ', pad);
-		b->len += pad;
-		room -= pad;
-	}
-	if (n > room)
-		n = room;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	room -= n;
-	if (!right) {
-		pad = pad > room ? room : pad;
-		memset(b->buf + b->len, ' ', pad);
-		b->len += pad;
-	}
+	put_spaces(b, lead);
+	memcpy(b->buf + b->len, s, len);
+	b->len += len;
+	put_spaces(b, trail);
+	if (room)
+		b->buf[b->len++] = end;
 }
 
 /*
@@ -82,13 +103,12 @@ static void text_line(FILE *f, const struct text_line *l)
 		{ l->latency, 9, false }, { l->verdict, 22, false },
 		{ l->src, 0, false },
 	};
-	struct line_buf b = { .len = 0 };
+	struct line_buf b;
 	size_t i, n = sizeof(cols) / sizeof(cols[0]);
 
-	for (i = 0; i < n; i++) {
-		put_field(&b, cols[i].s, cols[i].width, cols[i].right);
-		put_field(&b, i + 1 < n ? " " : "\n", 0, false);
-	}
+	b.len = 0; /* not the buffer: clearing it cost more than the line */
+	for (i = 0; i < n; i++)
+		put_field(&b, cols[i].s, cols[i].width, cols[i].right, i + 1 < n ? ' ' : '\n');
 	fwrite_unlocked(b.buf, 1, b.len, f);
 }
 

@@ -9,6 +9,14 @@
 #include <stdio.h>
 #include "collector.h"
 
+/*
+ * Before anything is written to f: a file or a pipe gets a buffer of 64 KB,
+ * not stdio's 4 KB, so that the lines of a batch (flushed once per batch)
+ * take a few writes instead of a write every 25 lines; a terminal keeps
+ * its line buffering.
+ */
+void text_buffer(FILE *f);
+
 void text_header(FILE *f);
 void text_attempt(FILE *f, const struct attempt *a);
 void text_stall(FILE *f, const struct pending *p);

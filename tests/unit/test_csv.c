@@ -37,6 +37,24 @@ static void test_quoting(void **state)
 	assert_string_equal(field(" spaces kept "), " spaces kept ");
 }
 
+/* A field longer than a row's buffer goes out in pieces, whole. */
+static void test_long_field(void **state)
+{
+	static char s[3001], want[6003], got[8192];
+	FILE *f;
+
+	(void)state;
+	memset(s, '"', 3000);
+	want[0] = '"';
+	memset(want + 1, '"', 6000);
+	want[6001] = '"';
+	memset(got, 0, sizeof(got));
+	f = fmemopen(got, sizeof(got), "w");
+	csv_field(f, s);
+	fclose(f);
+	assert_string_equal(got, want);
+}
+
 static void test_attempt_row(void **state)
 {
 	struct attempt a;
@@ -101,9 +119,8 @@ static void test_headers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quoting),
-		cmocka_unit_test(test_attempt_row),
-		cmocka_unit_test(test_attempt_row_named),
+		cmocka_unit_test(test_quoting),	    cmocka_unit_test(test_long_field),
+		cmocka_unit_test(test_attempt_row), cmocka_unit_test(test_attempt_row_named),
 		cmocka_unit_test(test_headers),
 	};
 

@@ -107,6 +107,52 @@ static void test_durations(void **state)
 	assert_string_equal(duration_fmt(buf, sizeof(buf), 3001000000ULL), "3.001s");
 }
 
+/* Durations are written without printf: the same text as printf's "%.3f", halves too. */
+static void test_durations_same_as_printf(void **state)
+{
+	static const __u64 edges[] = {
+		0,
+		999,
+		1000,
+		999999,
+		1000000,
+		1000499,
+		1000500,
+		1000501,
+		1234500,
+		999999499,
+		999999500,
+		999999999,
+		1000000000,
+		1000499999,
+		1000500000,
+		1234500000,
+		59999999999ULL,
+		3600000500000ULL,
+		1ULL << 53,
+		(1ULL << 53) + 1,
+		~0ULL,
+	};
+	char buf[DURATION_STRLEN], want[DURATION_STRLEN];
+	unsigned int i;
+	__u64 ns;
+
+	(void)state;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]) + 200000; i++) {
+		if (i < sizeof(edges) / sizeof(edges[0]))
+			ns = edges[i];
+		else /* every magnitude, the digits at random */
+			ns = (((__u64)rand() << 31) ^ (__u64)rand()) % (10ULL << (i % 44));
+		if (ns < 1000000ULL)
+			snprintf(want, sizeof(want), "%lluus", (unsigned long long)ns / 1000);
+		else if (ns < 1000000000ULL)
+			snprintf(want, sizeof(want), "%.3fms", ns / 1e6);
+		else
+			snprintf(want, sizeof(want), "%.3fs", ns / 1e9);
+		assert_string_equal(duration_fmt(buf, sizeof(buf), ns), want);
+	}
+}
+
 static void test_fit(void **state)
 {
 	char buf[32];
@@ -177,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_same_as_libc),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_durations_same_as_printf),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_listen_addr),

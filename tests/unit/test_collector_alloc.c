@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Out of memory: an attempt in flight that cannot be followed is counted
+ * and reported as dropped, never ignored.  Linked with --wrap=malloc and
+ * --wrap=calloc (Makefile): they fail while fail_malloc is set.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "collector.h"
+#include "summary.h"
+
+void *__real_malloc(size_t size);
+void *__wrap_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+
+static bool fail_malloc;
+
+void *__wrap_malloc(size_t size)
+{
+	return fail_malloc ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return fail_malloc ? NULL : __real_calloc(n, size);
+}
+
+static struct conn_event event(enum event_kind kind, __u64 sock)
+{
+	struct conn_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.family = AF_INET;
+	ev.daddr[0] = 198;
+	ev.daddr[1] = 18;
+	ev.daddr[3] = 2;
+	ev.dport = 80;
+	ev.outcome = OUTCOME_ESTABLISHED;
+	ev.sock = sock;
+	ev.ts_ns = 1000 + sock;
+	ev.duration_ns = 1000;
+	return ev;
+}
+
+static void add(struct collector *c, enum event_kind kind, __u64 sock)
+{
+	struct conn_event ev = event(kind, sock);
+	struct attempt a;
+
+	collector_add_event(c, &ev, &a);
+}
+
+/* The accounting line as synscope prints it. */
+static const char *accounting_line(const struct collector *c)
+{
+	static char buf[1024];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	accounting_print(f, collector_accounting(c));
+	fclose(f);
+	return buf;
+}
+
+static void test_alloc_failure_counted(void **state)
+{
+	struct collector *c = collector_new(1000000000ULL, 5000000000ULL);
+
+	(void)state;
+	assert_non_null(c);
+	add(c, EVENT_ATTEMPT, 9); /* the destination exists: only the in-flight entry is new */
+
+	/* A start that cannot be followed: dropped, out of memory, not in flight. */
+	fail_malloc = true;
+	add(c, EVENT_START, 1);
+	fail_malloc = false;
+	assert_int_equal(collector_accounting(c)->alloc_failed, 1);
+	assert_int_equal(accounting_dropped(collector_accounting(c)), 1);
+	assert_int_equal(collector_total(c)->inflight, 0);
+	assert_null(collector_next_pending(c, NULL));
+	assert_non_null(strstr(accounting_line(c), "dropped 1 ("));
+	assert_non_null(strstr(accounting_line(c), "out of memory 1"));
+	/* Its outcome still makes its row. */
+	add(c, EVENT_ATTEMPT, 1);
+	assert_int_equal(collector_total(c)->attempts, 2);
+
+	/* An entry resolved is kept for the next start: no malloc, nothing lost. */
+	add(c, EVENT_START, 2);
+	add(c, EVENT_ATTEMPT, 2);
+	fail_malloc = true;
+	add(c, EVENT_START, 3);
+	fail_malloc = false;
+	assert_int_equal(collector_total(c)->inflight, 1);
+	assert_int_equal(collector_accounting(c)->alloc_failed, 1);
+	add(c, EVENT_ATTEMPT, 3);
+	assert_int_equal(collector_total(c)->inflight, 0);
+	collector_destroy(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_alloc_failure_counted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
