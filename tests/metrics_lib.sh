@@ -118,15 +118,21 @@ prom_query() {
 		sort
 }
 
-# scraped_after T: both targets scraped, and the rules evaluated, after time T (15 s at most).
+# scraped_after T: both targets scraped after time T, and the rules evaluated after those
+# scrapes were seen stored (an evaluation that starts earlier sums a target's older
+# scrape); 15 s at most.
 scraped_after() {
-	local i scraped rules
+	local i scraped rules seen=
 	for ((i = 0; i < 150; i++)); do
-		scraped=$(prom_query 'min(timestamp(synscope_build_info)) and count(synscope_build_info) == 2' | cut -f2)
-		rules=$(prom_query 'min(timestamp(outcome:synscope_connect_attempts:sum))' | cut -f2)
-		if [ -n "$scraped" ] && [ -n "$rules" ] &&
-			awk -v a="$scraped" -v b="$rules" -v t="$1" 'BEGIN { exit !(a > t + 0.2 && b > a) }'; then
-			return 0
+		if [ -z "$seen" ]; then
+			scraped=$(prom_query 'min(timestamp(synscope_build_info)) and count(synscope_build_info) == 2' |
+				cut -f2)
+			[ -n "$scraped" ] && awk -v a="$scraped" -v t="$1" 'BEGIN { exit !(a > t + 0.2) }' &&
+				seen=$(date +%s.%N)
+		fi
+		if [ -n "$seen" ]; then
+			rules=$(prom_query 'min(timestamp(outcome:synscope_connect_attempts:sum))' | cut -f2)
+			[ -n "$rules" ] && awk -v b="$rules" -v s="$seen" 'BEGIN { exit !(b > s) }' && return 0
 		fi
 		sleep 0.1
 	done
