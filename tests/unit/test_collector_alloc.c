@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include "collector.h"
 #include "summary.h"
+#include "support/events.h"
 
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
@@ -36,20 +37,7 @@ void *__wrap_calloc(size_t n, size_t size)
 
 static struct conn_event event(enum event_kind kind, __u64 sock)
 {
-	struct conn_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.family = AF_INET;
-	ev.daddr[0] = 198;
-	ev.daddr[1] = 18;
-	ev.daddr[3] = 2;
-	ev.dport = 80;
-	ev.outcome = OUTCOME_ESTABLISHED;
-	ev.sock = sock;
-	ev.ts_ns = 1000 + sock;
-	ev.duration_ns = 1000;
-	return ev;
+	return test_event(kind, 2, 80, OUTCOME_ESTABLISHED, sock);
 }
 
 static void add(struct collector *c, enum event_kind kind, __u64 sock)
