@@ -94,8 +94,10 @@ compare "SYN retries = TcpExtTCPSynRetrans" "$retries" "$(bk nstat.TcpExtTCPSynR
 # --- against the NAT --------------------------------------------------------------------
 # Every SYN the NAT drops (insert_failed: no port) is either retransmitted or
 # is the last one of a timed-out attempt, as long as the NAT is the only
-# place SYNs are lost (the ENI cap and the server's backlog are not reached).
+# place SYNs are lost (the ENI cap, the server's backlog and the CPUs' receive
+# backlogs, which the lab raises, are not reached).
 expect_eq "the ENI dropped nothing" "$(bk eni.1.syn_dropped)" 0
+expect_eq "no receive backlog overflowed (host-wide)" "$(bk host.backlog_dropped)" 0
 service_timeouts=$(rows_of "$SERVICE" timeout)
 service_retries=$(awk -F'\t' -v a="$SERVICE" '$1 == a { n += $3 } END { print n + 0 }' "$WORK/rows")
 compare "service timeouts = attempts the NAT refused" "$service_timeouts" "$(bk nat.attempts_refused)"
