@@ -1051,15 +1051,21 @@ int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
  * it anywhere between its start and its end, the kernel's own bookkeeping
  * included).
  */
-static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
+/* This CPU's firings of tp. */
+static __always_inline struct firings *firings_of(enum tp tp)
 {
 	struct busy *busy = busy_here();
-	struct firings *f;
+
+	return busy && tp < TP__COUNT ? &busy->tp[tp] : NULL;
+}
+
+static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
+{
+	struct firings *f = firings_of(tp);
 	__u32 i;
 
-	if (!busy || tp >= TP__COUNT)
+	if (!f)
 		return;
-	f = &busy->tp[tp];
 	/*
 	 * A firing that interrupts the takeover has its own takeover skipped
 	 * by the kernel: nothing would take its entry off, and once left under
@@ -1075,15 +1081,12 @@ static __always_inline void first_ran(enum tp tp, __u64 a, __u64 b)
 	f->b[i] = b;
 }
 
-static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
+static __always_inline bool first_skipped(struct firings *f, __u64 a, __u64 b)
 {
-	struct busy *busy = busy_here();
-	struct firings *f;
 	__u32 i, n;
 
-	if (!busy || tp >= TP__COUNT)
+	if (!f)
 		return false;
-	f = &busy->tp[tp];
 	/*
 	 * Its own firing is on top, or under the firings of others whose
 	 * takeover was skipped (they interrupted a takeover): those go too.
@@ -1096,15 +1099,6 @@ static __always_inline bool first_skipped(enum tp tp, __u64 a, __u64 b)
 		}
 	}
 	return true;
-}
-
-/* The takeover of tp starts or ends its run on this CPU. */
-static __always_inline void takeover_running(enum tp tp, __u32 running)
-{
-	struct busy *busy = busy_here();
-
-	if (busy && tp < TP__COUNT)
-		busy->tp[tp].takeover = running;
 }
 
 /*
@@ -1122,15 +1116,20 @@ static __always_inline void takeover_running(enum tp tp, __u32 running)
 		work;                 \
 	} while (0)
 
-#define TAKEOVER(tp, wanted, a, b, counter, work) \
-	do {                                      \
-		takeover_running(tp, 1);          \
-		if (first_skipped(tp, a, b)) {    \
-			count(counter);           \
-			if (wanted)               \
-				work;             \
-		}                                 \
-		takeover_running(tp, 0);          \
+/* The takeover says on its firings that it runs: see first_ran(). */
+#define TAKEOVER(tp, wanted, a, b, counter, work)    \
+	do {                                         \
+		struct firings *f_ = firings_of(tp); \
+                                                     \
+		if (f_)                              \
+			f_->takeover = 1;            \
+		if (first_skipped(f_, a, b)) {       \
+			count(counter);              \
+			if (wanted)                  \
+				work;                \
+		}                                    \
+		if (f_)                              \
+			f_->takeover = 0;            \
 	} while (0)
 
 /* One firing of inet_sock_set_state: the socket and its transition. */
