@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make            build ./synscope (and tools/connburst)
-# make static     build a statically linked ./synscope
+# make static     build a statically linked build/synscope-static (for the VM, or to copy)
 # make run        install what is missing, build, run the tracer (ARGS="...")
 # make test       install what is missing, build, run every test tier
 # make vm         the attach modes this machine refuses, in a QEMU VM
@@ -97,9 +97,13 @@ synscope: $(MAIN_OBJ) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_TOOLS) $(STATIC_MHD)
-	$(call msg,LINK,synscope (static))
-	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o synscope
+# Not ./synscope: the tests that follow in the same tree need the dynamic one
+# (an LD_PRELOAD shim, valgrind).
+static: $(OUTPUT)/synscope-static $(STATIC_TOOLS)
+
+$(OUTPUT)/synscope-static: $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_MHD)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $(MAIN_OBJ) $(LIB_OBJS) $(STATIC_LDLIBS) -o $@
 
 $(STATIC_MHD):
 	$(Q)tools/static-mhd.sh $(OUTPUT)/static-mhd

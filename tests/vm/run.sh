@@ -54,7 +54,7 @@ MODULES=(veth nf_tables nft_reject_inet)
 HOST_PROGRAMS=(ip nstat nft dnsmasq)
 # Statically linked programs of this project: built file -> name in the VM.
 STATIC_PROGRAMS=(
-	"synscope:synscope"
+	"build/synscope-static:synscope"
 	"build/tools/connburst-static:connburst"
 	"build/tools/listener-static:listener"
 )
