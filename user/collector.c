@@ -320,6 +320,60 @@ const struct dest *collector_next(const struct collector *c, const struct dest *
 	return e ? e->dest : NULL;
 }
 
+int dest_key_cmp(const struct dest_key *a, const struct dest_key *b)
+{
+	int r;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	r = memcmp(a->addr, b->addr, ADDR_LEN);
+	if (r)
+		return r;
+	return a->port < b->port ? -1 : a->port > b->port;
+}
+
+static int u64_cmp(__u64 a, __u64 b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int worst_first(const void *pa, const void *pb)
+{
+	const struct dest *a = *(const struct dest *const *)pa;
+	const struct dest *b = *(const struct dest *const *)pb;
+	int r;
+
+	if (dest_is_name_only(a) != dest_is_name_only(b))
+		return dest_is_name_only(a) ? 1 : -1;
+	r = u64_cmp(dest_failures(b), dest_failures(a));
+	if (!r)
+		r = u64_cmp(b->attempts, a->attempts);
+	if (!r)
+		r = dest_key_cmp(&a->key, &b->key);
+	return r ? r : strcmp(a->host, b->host);
+}
+
+void collector_each_worst_first(const struct collector *c,
+				void (*fn)(const struct dest *d, void *arg), void *arg)
+{
+	const struct dest **all = calloc(c->dests.len ? c->dests.len : 1, sizeof(*all));
+	const struct dest *d;
+	size_t n = 0, i;
+
+	for (d = collector_next(c, NULL); d; d = collector_next(c, d)) {
+		if (!all)
+			fn(d, arg);
+		else
+			all[n++] = d;
+	}
+	if (!all)
+		return;
+	qsort(all, n, sizeof(*all), worst_first);
+	for (i = 0; i < n; i++)
+		fn(all[i], arg);
+	free(all);
+}
+
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev)
 {
 	return prev ? prev->next : c->pending.oldest;

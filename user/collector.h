@@ -256,6 +256,18 @@ const struct dest *collector_find(const struct collector *c, const struct dest_k
 /* Destinations in no particular order: for (d = collector_next(c, NULL); d; d = collector_next(c, d)) */
 const struct dest *collector_next(const struct collector *c, const struct dest *prev);
 
+/*
+ * Every destination, worst first (the dashboard's own order): most failures,
+ * then most attempts, then by address; rows of names only last, by name.
+ * Calls fn on each.  Should memory run out for the sorting, in no
+ * particular order: none is left out.
+ */
+void collector_each_worst_first(const struct collector *c,
+				void (*fn)(const struct dest *d, void *arg), void *arg);
+
+/* Destination keys in address order: family, address, port. */
+int dest_key_cmp(const struct dest_key *a, const struct dest_key *b);
+
 /* Attempts in flight: for (p = collector_next_pending(c, NULL); p; p = ...) */
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev);
 

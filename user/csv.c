@@ -522,18 +522,30 @@ static void summary_row(FILE *f, const enum column_id *order, size_t n, const st
 	row_end(&r);
 }
 
+struct summary_rows {
+	FILE *f;
+	enum column_id order[COL__COUNT];
+	size_t n;
+	char snapshot[TIME_STRLEN];
+};
+
+static void dest_row(const struct dest *d, void *arg)
+{
+	const struct summary_rows *s = arg;
+
+	summary_row(s->f, s->order, s->n, d, s->snapshot);
+}
+
+/* Worst first, as in the text summary and the dashboard. */
 void csv_summary_rows(FILE *f, const struct collector *c, __u64 snapshot_wall_ns)
 {
-	enum column_id order[COL__COUNT];
-	size_t n = columns_of(OUTPUT_CSV, order);
-	char snapshot[TIME_STRLEN];
-	const struct dest *d;
+	struct summary_rows s = { .f = f };
 
-	time_iso_fmt(snapshot, sizeof(snapshot), snapshot_wall_ns);
-	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
-		summary_row(f, order, n, d, snapshot);
+	s.n = columns_of(OUTPUT_CSV, s.order);
+	time_iso_fmt(s.snapshot, sizeof(s.snapshot), snapshot_wall_ns);
+	collector_each_worst_first(c, dest_row, &s);
 	/* The host-wide figures last, daddr "*": the ENI capacity is the host's. */
-	summary_row(f, order, n, collector_total(c), snapshot);
+	summary_row(f, s.order, s.n, collector_total(c), s.snapshot);
 }
 
 void csv_lookup_header(FILE *f)

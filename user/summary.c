@@ -49,20 +49,32 @@ static void dest_print(FILE *f, const enum column_id *order, size_t n, const str
 	line_print(f, order, n, cells);
 }
 
+struct table_lines {
+	FILE *f;
+	enum column_id order[COL__COUNT];
+	size_t n;
+};
+
+static void dest_line(const struct dest *d, void *arg)
+{
+	const struct table_lines *t = arg;
+
+	dest_print(t->f, t->order, t->n, d);
+}
+
 void summary_print(FILE *f, const struct collector *c)
 {
+	struct table_lines t = { .f = f };
 	const char *titles[COL__COUNT];
-	enum column_id order[COL__COUNT];
-	size_t n = columns_of(OUTPUT_TEXT, order), i;
-	const struct dest *d;
+	size_t i;
 
-	for (i = 0; i < n; i++)
-		titles[i] = columns[order[i]].text.title;
+	t.n = columns_of(OUTPUT_TEXT, t.order);
+	for (i = 0; i < t.n; i++)
+		titles[i] = columns[t.order[i]].text.title;
 	putc('\n', f);
-	line_print(f, order, n, titles);
-	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
-		dest_print(f, order, n, d);
-	dest_print(f, order, n, collector_total(c));
+	line_print(f, t.order, t.n, titles);
+	collector_each_worst_first(c, dest_line, &t);
+	dest_print(f, t.order, t.n, collector_total(c));
 }
 
 /* --- capacity ------------------------------------------------------------------ */

@@ -94,10 +94,56 @@ static void test_alloc_failure_counted(void **state)
 	collector_destroy(c);
 }
 
+static void count_dest(const struct dest *d, void *arg)
+{
+	(void)d;
+	++*(size_t *)arg;
+}
+
+/* Without memory to sort them, the summary still has every destination, once. */
+static void test_summary_without_memory(void **state)
+{
+	struct collector *c = collector_new(1000000000ULL, 5000000000ULL);
+	struct conn_event ev;
+	struct attempt a;
+	size_t n = 0;
+	char *text = NULL, *line;
+	size_t len;
+	FILE *f;
+	__u8 i;
+
+	(void)state;
+	assert_non_null(c);
+	for (i = 1; i <= 5; i++) {
+		ev = test_event(EVENT_ATTEMPT, i, 80, i % 2 ? OUTCOME_TIMEOUT : OUTCOME_ESTABLISHED,
+				i);
+		collector_add_event(c, &ev, &a);
+	}
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fail_malloc = true;
+	collector_each_worst_first(c, count_dest, &n);
+	summary_print(f, c);
+	fail_malloc = false;
+	fclose(f);
+	assert_int_equal(n, 5);
+	for (i = 1; i <= 5; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "\n198.18.0.%u:80 ", i);
+		line = strstr(text, want);
+		assert_non_null(line);
+		assert_null(strstr(line + 1, want));
+	}
+	free(text);
+	collector_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc_failure_counted),
+		cmocka_unit_test(test_summary_without_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

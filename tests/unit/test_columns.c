@@ -79,6 +79,30 @@ static void on_snapshot(const struct collector *c, __u64 wall_ns, void *ctx)
 	csv_summary_rows(f, c, wall_ns);
 }
 
+struct dest_list {
+	const struct dest *at[64];
+	size_t n;
+};
+
+static void add_dest(const struct dest *d, void *arg)
+{
+	struct dest_list *l = arg;
+
+	assert_true(l->n < sizeof(l->at) / sizeof(l->at[0]));
+	l->at[l->n++] = d;
+}
+
+/* a comes before b worst first: an address before a name, more failures, more attempts. */
+static bool worse_or_same(const struct dest *a, const struct dest *b)
+{
+	if (dest_is_name_only(a) != dest_is_name_only(b))
+		return dest_is_name_only(b);
+	if (dest_failures(a) != dest_failures(b))
+		return dest_failures(a) > dest_failures(b);
+	return a->attempts >= b->attempts;
+}
+
+/* Summary rows: every destination once, worst first, each as the table gives it. */
 static void test_csv_rows_follow_the_table(void **state)
 {
 	struct scenario_sink sink = { .snapshot = on_snapshot };
@@ -87,6 +111,8 @@ static void test_csv_rows_follow_the_table(void **state)
 	char *text = NULL, *p, *fields[MAX_FIELDS];
 	struct collector *c = collector_new(SCENARIO_STALL_NS, SCENARIO_DNS_TIMEOUT_NS);
 	const struct dest *d;
+	struct dest_list seen = { 0 };
+	size_t dests = 0, j;
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
@@ -115,10 +141,17 @@ static void test_csv_rows_follow_the_table(void **state)
 	csv_summary_rows(f, c, 0);
 	fflush(f);
 	p = text;
-	for (d = collector_next(c, NULL); d; d = collector_next(c, d)) {
+	collector_each_worst_first(c, add_dest, &seen);
+	for (d = collector_next(c, NULL); d; d = collector_next(c, d))
+		dests++;
+	assert_int_equal(seen.n, dests);
+	for (i = 0; i < seen.n; i++) {
+		d = seen.at[i];
 		assert_int_equal(record_split(&p, fields), n + 1);
-		for (i = 0; i < n; i++)
-			check_field(order[i], d, fields[1 + i]);
+		for (j = 0; j < n; j++)
+			check_field(order[j], d, fields[1 + j]);
+		if (i)
+			assert_true(worse_or_same(seen.at[i - 1], d));
 	}
 	/* Then the host-wide row, daddr "*". */
 	assert_int_equal(record_split(&p, fields), n + 1);

@@ -218,25 +218,13 @@ static bool row_matches(const struct view *v, const struct view_row *r)
 	return false;
 }
 
-static int key_cmp(const struct dest_key *a, const struct dest_key *b)
-{
-	int r;
-
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	r = memcmp(a->addr, b->addr, ADDR_LEN);
-	if (r)
-		return r;
-	return a->port < b->port ? -1 : a->port > b->port;
-}
-
 static int col_cmp(const struct view_row *a, const struct view_row *b, enum column_id col)
 {
 	const struct cell *x = &a->cells[col], *y = &b->cells[col];
 
 	switch (columns[col].format) {
 	case FORMAT_ENDPOINT:
-		return key_cmp(&a->key, &b->key);
+		return dest_key_cmp(&a->key, &b->key);
 	case FORMAT_TEXT:
 		return strcasecmp(x->text, y->text);
 	default:
@@ -287,7 +275,7 @@ static void view_rebuild(struct view *v)
 	if (v->n_rows > 1)
 		qsort_r(v->rows, v->n_rows, sizeof(*v->rows), row_cmp, v);
 	for (i = 0; v->has_sel && i < v->n_rows; i++) {
-		if (!key_cmp(&v->rows[i]->key, &v->sel_key)) {
+		if (!dest_key_cmp(&v->rows[i]->key, &v->sel_key)) {
 			v->sel = i;
 			return;
 		}
