@@ -5,8 +5,9 @@
 # Debian's cloud kernels of the two lines Amazon Linux 2023 runs, 6.1 and
 # 6.12, each booted in turn by QEMU (TCG, 2 CPUs, no network device) with a
 # busybox initramfs that runs every scenario of tests/scenarios once per
-# attach mode, the way tests/run-scenario.sh runs them on the host, and
-# prints the results on the serial console.  This script checks them with
+# attach mode, the way tests/run-scenario.sh runs them on the host, and a
+# kill -9 of synscope in each mode, and prints the results on the serial
+# console.  This script checks them with
 # the host's checks (tests/lib/check.sh), the same modes against each other,
 # and prints TAP lines; it exits non-zero if anything failed or a guest did
 # not finish.
