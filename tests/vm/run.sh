@@ -5,8 +5,9 @@
 # Debian's cloud kernels of the two lines Amazon Linux 2023 runs, 6.1 and
 # 6.12, each booted in turn by QEMU (TCG, 2 CPUs, no network device) with a
 # busybox initramfs that runs every scenario of tests/scenarios once per
-# attach mode, the way tests/run-scenario.sh runs them on the host, and
-# prints the results on the serial console.  This script checks them with
+# attach mode, the way tests/run-scenario.sh runs them on the host, and a
+# kill -9 of synscope in each mode, and prints the results on the serial
+# console.  This script checks them with
 # the host's checks (tests/lib/check.sh), the same modes against each other,
 # and prints TAP lines; it exits non-zero if anything failed or a guest did
 # not finish.
@@ -50,8 +51,9 @@ fi
 # Kernel modules the scenarios need (built in: IPv6, BPF, cgroups), loaded
 # with their dependencies: veth pairs, nftables drop/reject/dynamic sets.
 MODULES=(veth nf_tables nft_reject_inet)
-# Host programs copied with their shared libraries (ldd): iproute2, nftables.
-HOST_PROGRAMS=(ip nstat nft dnsmasq)
+# Host programs copied with their shared libraries (ldd): iproute2, nftables,
+# dnsmasq, bpftool (what the kernel holds after a kill -9).
+HOST_PROGRAMS=(ip nstat nft dnsmasq bpftool)
 # Statically linked programs of this project: built file -> name in the VM.
 STATIC_PROGRAMS=(
 	"build/synscope-static:synscope"
@@ -120,6 +122,7 @@ preflight() {
 	need ip iproute2
 	need nstat iproute2
 	need nft nftables
+	need bpftool bpftool
 	need apt-get "apt (the kernel comes from Debian's archive)"
 	need dpkg-deb dpkg
 	is_static "$(command -v busybox)" ||
@@ -395,6 +398,53 @@ check_modes_agree() {
 	done
 }
 
+# bpf_listed DIR WHEN: "prog|map|link ID" of every object in the guest's
+# bpftool listings DIR/KIND.WHEN, sorted.
+bpf_listed() {
+	local kind
+	for kind in prog map link; do
+		sed -n "s/^\([0-9]*\): .*/$kind \1/p" "$1/$kind.$2"
+	done | LC_ALL=C sort
+}
+
+# added DIR FILE WHEN: the lines of DIR/FILE.WHEN that DIR/FILE.before lacks
+# (kprobes: debugfs's kprobes/list; kprobe_events: tracefs's).
+added() { LC_ALL=C comm -13 <(LC_ALL=C sort "$1/$2.before") <(LC_ALL=C sort "$1/$2.$3"); }
+
+# check_kill9 MODE: synscope in MODE traced connects and was killed with
+# SIGKILL (guest/lib.sh, kill9_run); the kernel then holds none of the
+# programs, maps and links it held, and no kprobe or kprobe event that was
+# not there before it started.
+check_kill9() {
+	local dir=$RESULTS/$1/kill9 step ids before=$FAILURES
+	TEST_NAME=vm/$KLINE/$1/kill9
+	step=$(cat "$dir/step" 2>/dev/null || echo "(none)")
+	if [ "$step" != "done" ]; then
+		fail "stopped in its $step step"
+		show "$dir/$step.log" "$dir/run.log" "$dir/tracer.err" "$dir/verbose.log"
+		return
+	fi
+	expect_eq "the kernel's state read (bpftool, kprobes/list, kprobe_events)" \
+		"$(grep -h -e '^bpftool failed' -e '^cat: ' "$dir"/{prog,map,link,kprobes,kprobe_events}.* || true)" ""
+	expect_eq "attempts in the CSV at the kill" "$(($(wc -l <"$dir/attempts.csv") - 1))" "$(cat "$dir/connects")"
+	expect_eq "synscope's exit status" "$(cat "$dir/status")" "exit 137"
+	ids=$(LC_ALL=C sort "$dir/ids.tracing")
+	expect_match "its programs, maps and links (fdinfo)" "$(tr '\n' ' ' <<<"$ids")" \
+		'link [0-9]+ .*map [0-9]+ .*prog [0-9]+'
+	expect_eq "bpftool lists them while it traces" "$(LC_ALL=C comm -23 <(echo "$ids") <(bpf_listed "$dir" tracing))" ""
+	expect_eq "no program, map or link left" "$(LC_ALL=C comm -12 <(echo "$ids") <(bpf_listed "$dir" after))" ""
+	if [ "$1" == kprobe ]; then
+		expect_match "its kprobes listed while it traces" "$(added "$dir" kprobes tracing)" 'tcp_v4_connect'
+	else
+		expect_eq "kprobes added while it traces" "$(added "$dir" kprobes tracing)" ""
+	fi
+	expect_eq "no kprobe left" "$(added "$dir" kprobes after)" ""
+	expect_eq "no kprobe event left (kprobe_events)" "$(added "$dir" kprobe_events after)" ""
+	if [ "$FAILURES" -gt "$before" ]; then
+		show "$dir/tracer.err" "$dir/kprobes.after" "$dir/kprobe_events.after"
+	fi
+}
+
 # check_bench: the benchmark's results are all there; they go to BENCH_OUT/LINE.
 check_bench() {
 	TEST_NAME=vm/$KLINE/bench
@@ -424,6 +474,9 @@ check_kernel() {
 			check_results "$RESULTS/$mode/$name" "$SCENARIO_DIR/$name.sh"
 		done
 		check_modes_agree "$name"
+	done
+	for mode in $MODES; do
+		check_kill9 "$mode"
 	done
 }
 
