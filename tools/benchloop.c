@@ -10,6 +10,10 @@
  *                       closes.  An operation is one established connect.
  *   getppid             getppid(2) in a loop: a cheap syscall unrelated to
  *                       networking, for what tracing costs other work.
+ *   idle                not a workload: the benchmark's control tracer.  It
+ *                       loads nothing and wakes 10 times a second, as the
+ *                       tracers measured here do when nothing happens, until
+ *                       --duration or SIGINT; an operation is one wake-up.
  *
  * Any failed connect, write or accept ends the run with status 1: the
  * benchmark only counts runs in which every connect established.
@@ -120,6 +124,35 @@ static int run_getppid(const struct options *o, struct result *r)
 		r->ops += GETPPID_BATCH;
 		t = now_ns();
 	} while (t < end);
+	r->elapsed_ns = t - start;
+	return 0;
+}
+
+/* --- idle --------------------------------------------------------------- */
+
+#define IDLE_WAKE_NS (NSEC_PER_SEC / 10)
+
+static volatile sig_atomic_t idle_stop;
+
+static void on_idle_stop(int sig)
+{
+	(void)sig;
+	idle_stop = 1;
+}
+
+static int run_idle(const struct options *o, struct result *r)
+{
+	const struct timespec nap = { 0, IDLE_WAKE_NS };
+	struct sigaction sa = { .sa_handler = on_idle_stop }; /* no SA_RESTART: the nap ends */
+	uint64_t start = now_ns(), end = start + duration_ns(o), t = start;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!idle_stop && t < end) {
+		nanosleep(&nap, NULL);
+		r->ops++;
+		t = now_ns();
+	}
 	r->elapsed_ns = t - start;
 	return 0;
 }
@@ -265,6 +298,7 @@ static int run_connect(const struct options *o, struct result *r)
 static const struct workload workloads[] = {
 	{ "connect", 2, run_connect },
 	{ "getppid", 0, run_getppid },
+	{ "idle", 0, run_idle },
 };
 
 static const struct argp_option option_table[] = {
@@ -328,13 +362,14 @@ int main(int argc, char **argv)
 		"operations it did.\v"
 		"Workloads:\n"
 		"  connect ADDR PORT   listen on ADDR PORT; connect, write 1 byte, close, repeat\n"
-		"  getppid             the getppid syscall in a loop\n\n"
+		"  getppid             the getppid syscall in a loop\n"
+		"  idle                the control tracer: wake 10 times a second, until SIGINT\n\n"
 		"Output: workload=NAME ops=N seconds=S ops_per_s=R cpu_s=C slowest_us=U\n"
 		"(cpu_s: user and system time of the workload's processes during the run)";
 	static const struct argp argp = {
 		.options = option_table,
 		.parser = parse_opt,
-		.args_doc = "connect ADDR PORT | getppid",
+		.args_doc = "connect ADDR PORT | getppid | idle",
 		.doc = doc,
 	};
 	struct options o = { .duration_s = 3 };

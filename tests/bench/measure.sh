@@ -44,7 +44,7 @@ bench_check_setup() {
 	TCPLIFE=${BENCH_TCPLIFE:-$(find_peer tcplife)}
 	for t in $TRACERS; do
 		case $t in
-		synscope | synscope-nodns) ;;
+		synscope | synscope-nodns | idle) ;;
 		tcpstates | tcplife)
 			[ -n "$(peer_binary "$t")" ] || {
 				echo "tests/bench/run.sh: libbpf-tools $t not found: tools/install-deps.sh test" >&2
@@ -98,6 +98,7 @@ tracer_command() {
 		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" --no-dns $TRACER_ARGS)
 		;;
 	floor) TRACER_ARGV=("$BENCHBPF" floor "$(cgroup2_root)") ;;
+	idle) TRACER_ARGV=("$BENCHLOOP" idle -d 86400) ;;
 	*) TRACER_ARGV=("$(peer_binary "$1")") ;;
 	esac
 }
@@ -211,6 +212,7 @@ start_bench_tracer() {
 	for ((i = 0; i < 1200; i++)); do
 		case $tracer in
 		synscope*) grep -q "tracing in" "$TRACE_DIR/tracer.err" && break ;;
+		idle) break ;; # loads nothing: running is all
 		*) all_attached "$TRACER_PID" && break ;;
 		esac
 		kill -0 "$TRACER_PID" 2>/dev/null || break
@@ -282,8 +284,8 @@ check_peer() {
 	fi
 }
 
-# check_floor: VERDICT and DETAIL of a floor window: the helper exited 0.
-check_floor() {
+# check_exit: VERDICT and DETAIL of a floor or control window: the helper exited 0.
+check_exit() {
 	DETAIL="rc=$TRACER_RC"
 	VERDICT=$([ "$TRACER_RC" -eq 0 ] && echo ok || echo failed)
 }
@@ -340,7 +342,7 @@ run_window() {
 		stop_bench_tracer
 		case $tracer in
 		synscope*) check_synscope "$ops" "$((opens1 - opens0))" "$workload" ;;
-		floor) check_floor ;;
+		floor | idle) check_exit ;;
 		*) check_peer ;;
 		esac
 		verdict=$VERDICT

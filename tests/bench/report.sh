@@ -29,6 +29,7 @@ tracer_title() {
 	case $1 in
 	synscope) echo "synscope, DNS on, --csv" ;;
 	synscope-nodns) echo "synscope --no-dns, --csv" ;;
+	idle) echo "control: loads nothing, wakes 10 times a second (\`benchloop idle\`)" ;;
 	*) echo "libbpf-tools $1" ;;
 	esac
 }
@@ -40,7 +41,7 @@ meta() { sed -n "s/^$1=//p" "$RUN_DIR/meta" | head -1; }
 KNOBS="ROUNDS WINDOW_S TRACERS WORKLOADS TRACER_ARGS STATS_WINDOWS WORKLOAD_CPU TRACER_CPU
 	NS_C BENCH_ADDR BENCH_PORT SOURCE_KEY SOURCE_SUBJECT TRACER_ARGV_synscope
 	TRACER_ARGV_synscope_nodns TRACER_ARGV_tcpstates TRACER_ARGV_tcplife FLOOR TEST_RUN_REPEAT
-	TRACER_ARGV_floor"
+	TRACER_ARGV_floor TRACER_ARGV_idle"
 
 save_knobs() {
 	local k t
@@ -203,6 +204,17 @@ ratio_cell() {
 		if ($8 && !$7) cell = sprintf("%.3fx, every window lost events or miscounted", $4)
 		else if ($8) cell = cell sprintf(", %d more lost events or miscounted", $8)
 		print cell; found = 1 } END { if (!found) print "-" }' <<<"${4:-$RATIOS}"
+}
+
+# control_line: what the control tracer's windows say about the method, if it ran.
+control_line() {
+	[[ " $TRACERS " == *" idle "* ]] || return 0
+	echo
+	echo "The control (\`benchloop idle\` on the tracer's CPU: it loads nothing and wakes 10 times a"
+	echo "second, as each tracer here does when nothing happens) is started and stopped like a tracer:"
+	echo "connect loop $(ratio_cell connect idle ratio), getppid loop $(ratio_cell getppid idle ratio)."
+	echo "That is what the method itself does to a window; a tracer's ratio at or above the control's"
+	echo "shows no cost this machine can measure."
 }
 
 # median_rate WORKLOAD: the median rate of its untraced windows.
@@ -472,6 +484,7 @@ $(for t in $TRACERS; do k=TRACER_ARGV_${t//-/_}; echo "  - $t: \`${!k} >FILE 2>F
 $(ratio_table)
 
 Untraced: $(median_rate connect) connects per second, $(median_rate getppid) getppid calls per second (medians).
+$(control_line)
 
 The same windows with the rate taken per CPU-second of the workload's own processes (benchloop's
 getrusage, its acceptor included) instead of per second of the window: what an operation costs

@@ -15,6 +15,12 @@
 #                   text output to a file (plus BENCH_TRACER_ARGS)
 #   synscope-nodns  the same with --no-dns
 #   tcpstates, tcplife  the libbpf-tools peers (Debian's libbpf-tools package)
+#   idle            the control: a process that loads nothing and wakes 10
+#                   times a second, as the tracers do when nothing happens
+#                   (benchloop idle).  What the method itself costs a window
+#                   (a process on the other vCPU, starting and stopping it):
+#                   a ratio of a tracer no lower than the control's is no
+#                   cost that this machine can show.
 # For each workload, BENCH_ROUNDS rounds; each round runs every tracer once
 # (in a rotating order) between untraced windows:  U T1 U T2 U T3 U T4 U ...
 # A traced window's ratio is its rate over the mean of the untraced windows
@@ -42,7 +48,7 @@
 # Knobs (environment):
 #   BENCH_ROUNDS=7          traced windows per tracer and workload
 #   BENCH_WINDOW_S=3        seconds per window
-#   BENCH_TRACERS="synscope synscope-nodns tcpstates tcplife"
+#   BENCH_TRACERS="synscope synscope-nodns tcpstates tcplife idle"
 #   BENCH_WORKLOADS="connect getppid"
 #   BENCH_TRACER_ARGS=      more synscope options for both synscope tracers,
 #                           e.g. "--probe-mode kprobe" or a new option
@@ -81,7 +87,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
 ROUNDS=${BENCH_ROUNDS:-7}
 WINDOW_S=${BENCH_WINDOW_S:-3}
-TRACERS=${BENCH_TRACERS:-synscope synscope-nodns tcpstates tcplife}
+TRACERS=${BENCH_TRACERS:-synscope synscope-nodns tcpstates tcplife idle}
 WORKLOADS=${BENCH_WORKLOADS:-connect getppid}
 TRACER_ARGS=${BENCH_TRACER_ARGS:-}
 STATS_WINDOWS=${BENCH_STATS_WINDOWS:-1}
@@ -128,7 +134,7 @@ for workload in $WORKLOADS; do
 	run_window base - "$workload" "$((ROUNDS + 1))"
 	for ((round = 1; round <= STATS_WINDOWS; round++)); do
 		for tracer in $TRACERS; do
-			run_window stats "$tracer" "$workload" "$round"
+			[ "$tracer" = idle ] || run_window stats "$tracer" "$workload" "$round"
 		done
 		[ "$FLOOR" = 0 ] || run_window stats floor "$workload" "$round"
 	done
