@@ -153,6 +153,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests
 
 # Out of memory, made to happen: malloc and calloc fail when the test says so.
 $(OUTPUT)/tests/test_collector_alloc: LDLIBS += -Wl,--wrap=malloc,--wrap=calloc
+$(OUTPUT)/tests/test_dns_alloc: LDLIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 # The time a scrape takes to render (tests/bench/metrics_render.c).
 $(OUTPUT)/tests/bench_metrics: tests/bench/metrics_render.c $(LIB_OBJS) $(UNIT_SUPPORT) | $(OUTPUT)/tests

@@ -13,10 +13,11 @@
 #include <string.h>
 #include "clock.h"
 #include "dns_track.h"
+#include "support/dns_lookups.h"
 #include "support/dns_wire.h"
 
-#define CLIENT "\xc6\x12\x00\x01" /* 198.18.0.1 */
-#define SERVER "\xc6\x12\x00\x02" /* 198.18.0.2 */
+#define CLIENT TEST_CLIENT
+#define SERVER TEST_SERVER
 
 static struct lookup seen[16];
 static int n_seen;
@@ -30,25 +31,13 @@ static void collect(const struct lookup *l, void *ctx)
 
 static void query(struct dns_track *t, __u64 ts, __u16 id, const char *name, __u16 sport)
 {
-	struct dns_packet p = {
-		.ts_ns = ts, .cookie = 7, .pid = 42, .netns = 99, .direction = DNS_EGRESS
-	};
-	__u8 msg[512];
-
-	strcpy(p.comm, "client");
-	udp_packet(&p, CLIENT, SERVER, sport, 53, msg, dns_msg(msg, id, false, 0, name, NULL, 0));
-	dns_track_packet(t, &p, collect, NULL);
+	track_query(t, ts, 99, id, name, sport, collect, NULL);
 }
 
 static void answer(struct dns_track *t, __u64 ts, __u16 id, const char *name, __u16 dport,
 		   __u8 rcode, const __u8 *addr, __u32 ttl)
 {
-	struct dns_packet p = { .ts_ns = ts, .cookie = 7, .direction = DNS_INGRESS };
-	__u8 msg[512];
-
-	udp_packet(&p, SERVER, CLIENT, 53, dport, msg,
-		   dns_msg(msg, id, true, rcode, name, addr, ttl));
-	dns_track_packet(t, &p, collect, NULL);
+	track_answer(t, ts, id, name, dport, rcode, addr, ttl, collect, NULL);
 }
 
 static int setup(void **state)

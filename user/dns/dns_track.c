@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,7 +32,14 @@ struct query_key {
 
 struct pending_query {
 	struct query_key key;
-	struct lookup lookup; /* filled from the query; completed by the response */
+	struct lookup lookup;		   /* filled from the query; completed by the response */
+	struct pending_query *prev, *next; /* by time sent, oldest first */
+};
+
+/* The pending table's entry: queries do not move when the table does. */
+struct pending_ref {
+	struct query_key key;
+	struct pending_query *q;
 };
 
 /* Zeroed before filling. */
@@ -59,8 +67,18 @@ struct cache_entry {
 	struct cache_key key;
 	struct cache_answer answers[DNS_CACHE_ANSWERS];
 	unsigned int n_answers;
-	__u64 open; /* connections using this entry */
+	__u64 open;	  /* connections using this entry: not in the expiry heap meanwhile */
+	__u64 expires_ns; /* the newest answer's expiry and the grace: when it goes, unless open */
+	size_t slot;	  /* its place in the expiry heap, while not open */
 };
+
+/* The cache table's entry: the expiry heap points at entries, which do not move. */
+struct cache_ref {
+	struct cache_key key;
+	struct cache_entry *e;
+};
+
+#define HEAP_MIN_CAPACITY 64
 
 int dns_track_init(struct dns_track *t, __u64 timeout_ns)
 {
@@ -68,10 +86,10 @@ int dns_track_init(struct dns_track *t, __u64 timeout_ns)
 
 	memset(t, 0, sizeof(*t));
 	t->timeout_ns = timeout_ns;
-	err = table_init(&t->pending, sizeof(struct query_key), sizeof(struct pending_query));
+	err = table_init(&t->pending, sizeof(struct query_key), sizeof(struct pending_ref));
 	if (err)
 		return err;
-	err = table_init(&t->cache, sizeof(struct cache_key), sizeof(struct cache_entry));
+	err = table_init(&t->cache, sizeof(struct cache_key), sizeof(struct cache_ref));
 	if (err)
 		table_free(&t->pending);
 	return err;
@@ -79,6 +97,16 @@ int dns_track_init(struct dns_track *t, __u64 timeout_ns)
 
 void dns_track_free(struct dns_track *t)
 {
+	struct pending_query *q, *next;
+	struct cache_ref *ref;
+
+	for (q = t->oldest; q; q = next) {
+		next = q->next;
+		free(q);
+	}
+	for (ref = table_next(&t->cache, NULL); ref; ref = table_next(&t->cache, ref))
+		free(ref->e);
+	free(t->expiry.at);
 	table_free(&t->pending);
 	table_free(&t->cache);
 }
@@ -118,10 +146,50 @@ static void key_of(struct query_key *k, const struct dns_packet *p, const struct
 	memset(k->qname.wire + k->qname.len, 0, sizeof(k->qname.wire) - k->qname.len);
 }
 
+/*
+ * After the newest query sent no later: packets come about in time order, so
+ * this is one step, and the oldest query is at the front.
+ */
+static void pending_link(struct dns_track *t, struct pending_query *q)
+{
+	struct pending_query *after = t->newest;
+
+	while (after && after->lookup.mono_ns > q->lookup.mono_ns)
+		after = after->prev;
+	q->prev = after;
+	q->next = after ? after->next : t->oldest;
+	if (q->next)
+		q->next->prev = q;
+	else
+		t->newest = q;
+	if (after)
+		after->next = q;
+	else
+		t->oldest = q;
+}
+
+/* A query answered or unanswered leaves the list and the table. */
+static void pending_remove(struct dns_track *t, struct pending_ref *ref)
+{
+	struct pending_query *q = ref->q;
+
+	if (q->prev)
+		q->prev->next = q->next;
+	else
+		t->oldest = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	else
+		t->newest = q->prev;
+	table_remove(&t->pending, ref);
+	free(q);
+}
+
 static void query_seen(struct dns_track *t, const struct dns_packet *p, const struct query_key *k,
 		       const struct dns_message *m)
 {
 	struct pending_query *q;
+	struct pending_ref *ref;
 	bool created;
 
 	t->stats.queries++;
@@ -129,15 +197,20 @@ static void query_seen(struct dns_track *t, const struct dns_packet *p, const st
 		t->stats.drops[DNS_DROP_PENDING_FULL]++;
 		return;
 	}
-	q = table_upsert(&t->pending, k, &created);
-	if (!q) {
-		t->stats.drops[DNS_DROP_PENDING_FULL]++;
-		return;
-	}
-	if (!created) {
+	ref = table_upsert(&t->pending, k, &created);
+	if (ref && !created) {
 		t->stats.retransmits++;
 		return;
 	}
+	q = ref ? calloc(1, sizeof(*q)) : NULL;
+	if (!q) {
+		if (ref)
+			table_remove(&t->pending, ref);
+		t->stats.drops[DNS_DROP_NO_MEMORY]++;
+		return;
+	}
+	ref->q = q;
+	q->key = *k;
 	q->lookup.mono_ns = p->ts_ns;
 	q->lookup.pid = p->pid;
 	q->lookup.netns = p->netns;
@@ -149,6 +222,7 @@ static void query_seen(struct dns_track *t, const struct dns_packet *p, const st
 	memcpy(q->lookup.comm, p->comm, DNS_COMM_LEN);
 	q->lookup.comm[DNS_COMM_LEN - 1] = '\0';
 	name_copy(q->lookup.qname, &m->question.wire);
+	pending_link(t, q);
 }
 
 static enum lookup_result result_of(const struct dns_message *m)
@@ -167,21 +241,136 @@ static enum lookup_result result_of(const struct dns_message *m)
 	}
 }
 
-static void cache_put(struct dns_track *t, __u32 netns, const struct lookup *l,
-		      const struct dns_address *a, __u64 now)
+static void heap_set(struct cache_heap *h, size_t i, struct cache_entry *e)
+{
+	h->at[i] = e;
+	e->slot = i;
+}
+
+static void heap_up(struct cache_heap *h, size_t i)
+{
+	struct cache_entry *e = h->at[i];
+
+	while (i > 0 && h->at[(i - 1) / 2]->expires_ns > e->expires_ns) {
+		heap_set(h, i, h->at[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(h, i, e);
+}
+
+static void heap_down(struct cache_heap *h, size_t i)
+{
+	struct cache_entry *e = h->at[i];
+	size_t child;
+
+	while ((child = 2 * i + 1) < h->len) {
+		if (child + 1 < h->len && h->at[child + 1]->expires_ns < h->at[child]->expires_ns)
+			child++;
+		if (e->expires_ns <= h->at[child]->expires_ns)
+			break;
+		heap_set(h, i, h->at[child]);
+		i = child;
+	}
+	heap_set(h, i, e);
+}
+
+/* e's expiry changed: it moves up or down. */
+static void heap_fix(struct cache_heap *h, struct cache_entry *e)
+{
+	heap_up(h, e->slot);
+	heap_down(h, e->slot);
+}
+
+/* Never allocates: the capacity covers every cache entry (heap_reserve). */
+static void heap_push(struct cache_heap *h, struct cache_entry *e)
+{
+	heap_set(h, h->len++, e);
+	heap_up(h, e->slot);
+}
+
+static void heap_remove(struct cache_heap *h, struct cache_entry *e)
+{
+	struct cache_entry *last = h->at[--h->len];
+
+	if (last == e)
+		return;
+	heap_set(h, e->slot, last);
+	heap_fix(h, last);
+}
+
+/* Room for n entries; -ENOMEM when out of memory. */
+static int heap_reserve(struct cache_heap *h, size_t n)
+{
+	size_t cap = h->cap ? h->cap : HEAP_MIN_CAPACITY;
+	struct cache_entry **at;
+
+	while (cap < n)
+		cap *= 2;
+	if (cap == h->cap)
+		return 0;
+	at = realloc(h->at, cap * sizeof(*at));
+	if (!at)
+		return -ENOMEM;
+	h->at = at;
+	h->cap = cap;
+	return 0;
+}
+
+/* After a burst, as table_shrink: under a load of 1/8 of n entries, to a load of 1/8 to 1/4. */
+static void heap_shrink(struct cache_heap *h, size_t n)
+{
+	size_t cap = h->cap;
+	struct cache_entry **at;
+
+	while (cap > HEAP_MIN_CAPACITY && n * 8 < cap)
+		cap /= 2;
+	if (cap == h->cap)
+		return;
+	at = realloc(h->at, cap * sizeof(*at));
+	if (at) { /* on failure it stays as it is: nothing is lost */
+		h->at = at;
+		h->cap = cap;
+	}
+}
+
+/* A new entry for key, with room in the heap for every entry; NULL when out of memory. */
+static struct cache_entry *cache_entry_new(struct dns_track *t, const struct cache_key *key)
+{
+	struct cache_entry *e;
+
+	if (heap_reserve(&t->expiry, t->cache.len))
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (e)
+		e->key = *key;
+	return e;
+}
+
+/* -ENOMEM when out of memory: the answer is not kept. */
+static int cache_put(struct dns_track *t, __u32 netns, const struct lookup *l,
+		     const struct dns_address *a, __u64 now)
 {
 	struct cache_answer *ans;
 	struct cache_key key;
 	struct cache_entry *e;
+	struct cache_ref *ref;
 	bool created;
 
 	memset(&key, 0, sizeof(key));
 	key.netns = netns;
 	key.family = a->addr_len == 4 ? AF_INET : AF_INET6;
 	memcpy(key.addr, a->addr, a->addr_len);
-	e = table_upsert(&t->cache, &key, &created);
-	if (!e)
-		return;
+	ref = table_upsert(&t->cache, &key, &created);
+	if (!ref)
+		return -ENOMEM;
+	if (created) {
+		ref->e = cache_entry_new(t, &key);
+		if (!ref->e) {
+			table_remove(&t->cache, ref);
+			return -ENOMEM;
+		}
+	}
+	e = ref->e;
 	if (e->n_answers == DNS_CACHE_ANSWERS) {
 		memmove(e->answers, e->answers + 1,
 			sizeof(e->answers[0]) * (DNS_CACHE_ANSWERS - 1));
@@ -192,19 +381,30 @@ static void cache_put(struct dns_track *t, __u32 netns, const struct lookup *l,
 	ans->answered_ns = now;
 	ans->expires_ns = now + a->ttl * NSEC_PER_SEC;
 	ans->latency_ns = l->latency_ns;
+	/* The newest answer says when the entry goes, sooner or later than before. */
+	e->expires_ns = ans->expires_ns + DNS_CACHE_GRACE_NS;
+	if (created)
+		heap_push(&t->expiry, e);
+	else if (!e->open)
+		heap_fix(&t->expiry, e);
+	return 0;
 }
 
 /* Remember what the question name resolved to: per namespace and for any namespace. */
 static void cache_answer(struct dns_track *t, const struct lookup *l,
 			 const struct dns_resolution *res, __u64 now)
 {
+	bool lost = false;
 	unsigned int i;
 
 	for (i = 0; i < res->address_count; i++) {
-		cache_put(t, l->netns, l, &res->addresses[i], now);
-		if (l->netns)
-			cache_put(t, 0, l, &res->addresses[i], now);
+		if (cache_put(t, l->netns, l, &res->addresses[i], now))
+			lost = true;
+		if (l->netns && cache_put(t, 0, l, &res->addresses[i], now))
+			lost = true;
 	}
+	if (lost)
+		t->stats.drops[DNS_DROP_NO_MEMORY]++;
 }
 
 static void resolution_copy(struct lookup *l, const struct dns_resolution *res)
@@ -222,17 +422,17 @@ static void response_seen(struct dns_track *t, const struct dns_packet *p,
 			  const struct query_key *k, const struct dns_message *m, lookup_fn fn,
 			  void *ctx)
 {
-	struct pending_query *q = table_find(&t->pending, k);
+	struct pending_ref *ref = table_find(&t->pending, k);
 	struct dns_resolution res;
 	struct lookup l;
 
 	t->stats.responses++;
-	if (!q) {
+	if (!ref) {
 		t->stats.drops[DNS_DROP_UNMATCHED]++;
 		return;
 	}
-	l = q->lookup;
-	table_remove(&t->pending, q);
+	l = ref->q->lookup;
+	pending_remove(t, ref);
 	l.latency_ns = p->ts_ns > l.mono_ns ? p->ts_ns - l.mono_ns : 0;
 	l.rcode = m->header.rcode;
 	l.result = result_of(m);
@@ -313,55 +513,62 @@ size_t dns_track_pending(const struct dns_track *t)
 	return t->pending.len;
 }
 
-struct expire_ctx {
-	struct dns_track *t;
-	__u64 now;
-	lookup_fn fn;
-	void *ctx;
-};
-
-static bool keep_pending(void *entry, void *arg)
+/* Queries share one timeout: the oldest go first, up to the first one not due. */
+static void pending_expire(struct dns_track *t, __u64 now, lookup_fn fn, void *ctx)
 {
-	struct pending_query *q = entry;
-	struct expire_ctx *x = arg;
+	struct pending_query *q;
 
-	if (x->now < q->lookup.mono_ns + x->t->timeout_ns)
-		return true;
-	q->lookup.result = LOOKUP_UNANSWERED;
-	x->t->stats.unanswered++;
-	x->fn(&q->lookup, x->ctx);
-	return false;
+	while ((q = t->oldest)) {
+		t->expiry_visits++;
+		if (now < q->lookup.mono_ns + t->timeout_ns)
+			return;
+		q->lookup.result = LOOKUP_UNANSWERED;
+		t->stats.unanswered++;
+		fn(&q->lookup, ctx);
+		pending_remove(t, table_find(&t->pending, &q->key));
+	}
 }
 
-static bool keep_cached(void *entry, void *arg)
+/* Entries not held go by expiry, soonest first, up to the first one not due. */
+static void cache_expire(struct dns_track *t, __u64 now)
 {
-	struct cache_entry *e = entry;
-	struct expire_ctx *x = arg;
+	struct cache_heap *h = &t->expiry;
+	struct cache_entry *e;
 
-	if (e->open || x->now < e->answers[e->n_answers - 1].expires_ns + DNS_CACHE_GRACE_NS)
-		return true;
-	x->t->stats.cache_expired++;
-	return false;
+	while (h->len) {
+		e = h->at[0];
+		t->expiry_visits++;
+		if (now < e->expires_ns)
+			return;
+		heap_remove(h, e);
+		table_remove(&t->cache, table_find(&t->cache, &e->key));
+		free(e);
+		t->stats.cache_expired++;
+	}
 }
 
 void dns_track_expire(struct dns_track *t, __u64 now_ns, lookup_fn fn, void *ctx)
 {
-	struct expire_ctx x = { t, now_ns, fn, ctx };
-
-	table_sweep(&t->pending, keep_pending, &x);
-	table_sweep(&t->cache, keep_cached, &x);
+	pending_expire(t, now_ns, fn, ctx);
+	cache_expire(t, now_ns);
+	/* After a burst: removals leave the tables as large as they grew. */
+	table_shrink(&t->pending);
+	table_shrink(&t->cache);
+	heap_shrink(&t->expiry, t->cache.len);
 }
 
 static struct cache_entry *cache_find(const struct dns_track *t, __u32 netns, __u8 family,
 				      const __u8 *addr)
 {
+	const struct cache_ref *ref;
 	struct cache_key key;
 
 	memset(&key, 0, sizeof(key));
 	key.netns = netns;
 	key.family = family;
 	memcpy(key.addr, addr, family == AF_INET ? 4 : 16);
-	return table_find(&t->cache, &key);
+	ref = table_find(&t->cache, &key);
+	return ref ? ref->e : NULL;
 }
 
 /* The newest answer before at_ns; the oldest one if all came later. */
@@ -394,12 +601,19 @@ bool dns_track_name_of(const struct dns_track *t, __u32 netns, __u8 family, cons
 void dns_track_hold(struct dns_track *t, __u32 netns, __u8 family, const __u8 *addr, int delta)
 {
 	struct cache_entry *e = cache_find(t, netns, family, addr);
+	__u64 was;
 
 	if (!e)
 		e = cache_find(t, 0, family, addr);
 	if (!e || (delta < 0 && !e->open))
 		return;
+	was = e->open;
 	e->open += delta;
+	/* Held, it cannot expire; released, it goes when due, at once if it is already. */
+	if (!was && e->open)
+		heap_remove(&t->expiry, e);
+	else if (was && !e->open)
+		heap_push(&t->expiry, e);
 }
 
 char *lookup_answers(const struct lookup *l, char *buf, size_t len)
@@ -448,6 +662,7 @@ const char *dns_drop_name(enum dns_drop d)
 		[DNS_DROP_TCP_PARTIAL] = "tcp_partial",
 		[DNS_DROP_UNMATCHED] = "unmatched_response",
 		[DNS_DROP_PENDING_FULL] = "pending_full",
+		[DNS_DROP_NO_MEMORY] = "out_of_memory",
 	};
 
 	return d < DNS_DROP__COUNT ? names[d] : "?";

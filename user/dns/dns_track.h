@@ -66,6 +66,7 @@ enum dns_drop {
 	DNS_DROP_TCP_PARTIAL,  /* a TCP segment ending inside a message (not reassembled) */
 	DNS_DROP_UNMATCHED,    /* a response to no query seen */
 	DNS_DROP_PENDING_FULL, /* a query not followed: DNS_MAX_PENDING outstanding */
+	DNS_DROP_NO_MEMORY,    /* a query not followed or an answer not kept: out of memory */
 	DNS_DROP__COUNT,
 };
 
@@ -81,11 +82,28 @@ struct dns_track_stats {
 	__u64 drops[DNS_DROP__COUNT];
 };
 
+struct pending_query;
+struct cache_entry;
+
+/* Cache entries by expiry, soonest first: a binary min-heap. */
+struct cache_heap {
+	struct cache_entry **at;
+	size_t len;
+	size_t cap; /* at least the cache's entries: an entry released never needs memory */
+};
+
+/*
+ * Expiry costs what expires: pending queries, which share one timeout, are
+ * kept by time sent; cache entries not held by a connection, by expiry.
+ */
 struct dns_track {
-	struct table pending; /* struct query_key -> struct pending_query */
-	struct table cache;   /* struct cache_key -> struct cache_entry */
+	struct table pending;		       /* struct query_key -> struct pending_query * */
+	struct table cache;		       /* struct cache_key -> struct cache_entry * */
+	struct pending_query *oldest, *newest; /* pending queries, by time sent */
+	struct cache_heap expiry;	       /* cache entries not held, by expiry */
 	struct dns_track_stats stats;
 	__u64 timeout_ns;
+	__u64 expiry_visits; /* entries dns_track_expire looked at: its cost, for the tests */
 };
 
 typedef void (*lookup_fn)(const struct lookup *l, void *ctx);
