@@ -199,26 +199,3 @@ void *table_next(const struct table *t, const void *prev)
 			return slot(t, i);
 	return NULL;
 }
-
-/*
- * In place, starting after a free slot: a removal moves only entries of the
- * same run of used slots, from later in the walk to the slot just looked at,
- * which is looked at again.  No run crosses the free slot, so every entry is
- * seen once.  The load factor is at most 1/2: there is a free slot.
- */
-int table_sweep(struct table *t, bool (*keep)(void *entry, void *arg), void *arg)
-{
-	size_t mask = t->capacity - 1, start = 0, n, i;
-
-	if (!t->len)
-		return 0;
-	while (t->used[start])
-		start++;
-	for (n = 1; n < t->capacity; n++) {
-		i = (start + n) & mask;
-		while (t->used[i] && !keep(slot(t, i), arg))
-			remove_at(t, i);
-	}
-	table_shrink(t);
-	return 0;
-}

@@ -3,7 +3,7 @@
  * A hash table of fixed-size entries, each starting with its key (compared
  * bytewise, so keys must be zeroed before they are filled).  Open addressing
  * with linear probing; it grows as needed, and shrinks when asked to
- * (table_shrink, table_sweep).  Insertions and removals may move entries:
+ * (table_shrink).  Insertions and removals may move entries:
  * pointers into the table are valid until the next insertion or removal.
  */
 #ifndef SYNSCOPE_TABLE_H
@@ -37,11 +37,5 @@ void table_shrink(struct table *t);
 
 /* Iterate: for (void *e = table_next(t, NULL); e; e = table_next(t, e)); no removals meanwhile. */
 void *table_next(const struct table *t, const void *prev);
-
-/*
- * Remove every entry for which keep() returns false, in place (no
- * allocation), then shrink; keep() sees each entry once.  Returns 0.
- */
-int table_sweep(struct table *t, bool (*keep)(void *entry, void *arg), void *arg);
 
 #endif

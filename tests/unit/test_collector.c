@@ -226,59 +226,6 @@ static void test_table_shrinks(void **state)
 	table_free(&t);
 }
 
-static unsigned char seen[1 << 14];
-static unsigned int drop_mod;
-
-/* An entry: its key, then its number (0 .. n - 1). */
-static bool keep_some(void *entry, void *arg)
-{
-	__u64 i = ((__u64 *)entry)[1];
-
-	(void)arg;
-	seen[i]++;
-	return i % drop_mod != 0;
-}
-
-/*
- * A sweep sees every entry once, and keeps the others.  Tables at their
- * highest load (half full) have long runs of used slots, some wrapping
- * past the end: the case where removing an entry at the end moves one from
- * the start, which a walk from slot 0 would see twice.  Each round has
- * keys of its own, so that the runs fall differently.
- */
-static void test_table_sweep_sees_each_once(void **state)
-{
-	unsigned int n, wrapped = 0;
-	__u64 e[2], i, salt = 0;
-	struct table t;
-	bool created;
-
-	(void)state;
-	for (n = 1; n <= sizeof(seen) / 2; n = n < 200 ? n + 1 : n * 2) {
-		for (drop_mod = 1; drop_mod <= 4; drop_mod++) {
-			salt += 0x9e3779b97f4a7c15ULL;
-			assert_int_equal(table_init(&t, sizeof(e[0]), sizeof(e)), 0);
-			for (i = 0; i < n; i++) {
-				e[0] = i ^ salt;
-				memcpy(table_upsert(&t, e, &created), e, sizeof(e[0]));
-				((__u64 *)table_find(&t, e))[1] = i;
-			}
-			wrapped += t.used[0] && t.used[t.capacity - 1];
-			memset(seen, 0, sizeof(seen));
-			assert_int_equal(table_sweep(&t, keep_some, NULL), 0);
-			for (i = 0; i < n; i++)
-				assert_int_equal(seen[i], 1);
-			assert_int_equal(t.len, n - (n + drop_mod - 1) / drop_mod);
-			for (i = 0; i < n; i++) {
-				e[0] = i ^ salt;
-				assert_true((table_find(&t, e) != NULL) == (i % drop_mod != 0));
-			}
-			table_free(&t);
-		}
-	}
-	assert_true(wrapped > 0); /* the case that matters was there */
-}
-
 static void test_accounting(void **state)
 {
 	__u64 counters[COUNTER__COUNT] = { 0 };
@@ -326,13 +273,7 @@ static void test_many_destinations(void **state)
 	collector_destroy(c);
 }
 
-static bool keep_even(void *entry, void *arg)
-{
-	(void)arg;
-	return *(__u64 *)entry % 2 == 0;
-}
-
-static void test_table_remove_and_sweep(void **state)
+static void test_table_remove(void **state)
 {
 	struct table t;
 	__u64 k;
@@ -346,9 +287,6 @@ static void test_table_remove_and_sweep(void **state)
 		table_remove(&t, table_find(&t, &k));
 	for (k = 0; k < 5000; k++)
 		assert_true((table_find(&t, &k) != NULL) == (k % 3 != 0));
-	assert_int_equal(table_sweep(&t, keep_even, NULL), 0);
-	for (k = 0; k < 5000; k++)
-		assert_true((table_find(&t, &k) != NULL) == (k % 3 != 0 && k % 2 == 0));
 	table_free(&t);
 }
 
@@ -471,8 +409,7 @@ int main(void)
 		cmocka_unit_test(test_table_shrinks),
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_many_destinations),
-		cmocka_unit_test(test_table_remove_and_sweep),
-		cmocka_unit_test(test_table_sweep_sees_each_once),
+		cmocka_unit_test(test_table_remove),
 		cmocka_unit_test(test_dns_hold_released_by_its_own_close),
 		cmocka_unit_test(test_close_of_unseen_attempt),
 		cmocka_unit_test(test_open_full_not_in_gauge),
