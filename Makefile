@@ -89,7 +89,7 @@ FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT) $(OUTPUT)/tests/floor.bpf.o \
-	$(OUTPUT)/tests/floor.skel.h
+	$(OUTPUT)/tests/floor.skel.h $(OUTPUT)/tests/variants.bpf.o $(OUTPUT)/tests/variants.skel.h
 
 all: synscope $(TOOLS)
 
@@ -169,21 +169,27 @@ bench-metrics: $(OUTPUT)/tests/bench_metrics
 BENCHBPF_LDLIBS := -lbpf -lelf -lz
 BENCHBPF_STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
 
-$(OUTPUT)/tests/floor.bpf.o: tests/bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests
+# The benchmark's own BPF objects (tests/bench/*.bpf.c); variants.bpf.c takes and gives
+# slots with compare-and-swap (BPF atomics of -mcpu=v3, kernel 5.12 and later).
+BENCH_BPF_SKELS := $(OUTPUT)/tests/floor.skel.h $(OUTPUT)/tests/variants.skel.h
+
+$(OUTPUT)/tests/variants.bpf.o: BPF_CFLAGS += -mcpu=v3
+
+$(OUTPUT)/tests/%.bpf.o: tests/bench/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp
 	$(Q)rm -f $@.tmp
 
-$(OUTPUT)/tests/floor.skel.h: $(OUTPUT)/tests/floor.bpf.o
+$(OUTPUT)/tests/%.skel.h: $(OUTPUT)/tests/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(OUTPUT)/tests/benchbpf: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+$(OUTPUT)/tests/benchbpf: tests/bench/benchbpf.c $(BENCH_BPF_SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(BENCHBPF_LDLIBS) -o $@
 
-$(OUTPUT)/tests/benchbpf-static: tests/bench/benchbpf.c $(OUTPUT)/tests/floor.skel.h
+$(OUTPUT)/tests/benchbpf-static: tests/bench/benchbpf.c $(BENCH_BPF_SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< $(BENCHBPF_STATIC_LDLIBS) -o $@
 

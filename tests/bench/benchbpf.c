@@ -12,6 +12,12 @@
  *                         until SIGINT or SIGTERM.  Under
  *                         kernel.bpf_stats_enabled their ns per run is the
  *                         floor of bpf_stats on these hooks
+ *   variant CGROUP PROGRAM...
+ *                         the named programs of variants.bpf.c (one step
+ *                         of synscope's per-socket bookkeeping each), on
+ *                         CGROUP for cgroup programs; says "variant:
+ *                         attached" on stderr and holds them until SIGINT
+ *                         or SIGTERM
  *   test-run DNS_OBJECT [REPEAT]
  *                         BPF_PROG_TEST_RUN of DNS_OBJECT's cgroup_skb
  *                         programs (synscope's build/dns.bpf.o) and of the
@@ -39,11 +45,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tests/floor.skel.h"
+#include "tests/variants.skel.h"
 
 #define TRIALS	       5
 #define DEFAULT_REPEAT 10000000U
 #define PAYLOAD_LEN    32
 #define SPORT	       40000
+#define MAX_VARIANTS   8
 
 static int complain(const char *what, int err)
 {
@@ -196,6 +204,90 @@ out_close_cgroup:
 	return err;
 }
 
+/* --- variant ---------------------------------------------------------------- */
+
+/* Load only the programs named in names[0..n-1]; -ENOENT names the first unknown one. */
+static int variants_pick(struct variants_bpf *skel, char **names, int n, const char **unknown)
+{
+	struct bpf_program *prog;
+	int i;
+
+	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, false);
+	for (i = 0; i < n; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, names[i]);
+		if (!prog) {
+			*unknown = names[i];
+			return -ENOENT;
+		}
+		bpf_program__set_autoload(prog, true);
+	}
+	return 0;
+}
+
+static int variants_attach(struct variants_bpf *skel, char **names, int n, int cgroup_fd,
+			   struct bpf_link **links)
+{
+	struct bpf_program *prog;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		prog = bpf_object__find_program_by_name(skel->obj, names[i]);
+		links[i] = bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR
+				   ? bpf_program__attach_cgroup(prog, cgroup_fd)
+				   : bpf_program__attach(prog);
+		if (!links[i])
+			return complain(names[i], errno);
+	}
+	return 0;
+}
+
+static int cmd_variant(int argc, char **argv)
+{
+	struct bpf_link *links[MAX_VARIANTS] = {};
+	const char *unknown = NULL;
+	struct variants_bpf *skel;
+	int cgroup_fd, err, i, n = argc - 1;
+
+	if (argc < 2 || n > MAX_VARIANTS) {
+		fprintf(stderr, "benchbpf: variant takes CGROUP and 1 to %d programs\n",
+			MAX_VARIANTS);
+		return 2;
+	}
+	cgroup_fd = open(argv[0], O_RDONLY | O_DIRECTORY);
+	if (cgroup_fd < 0)
+		return complain(argv[0], errno);
+	skel = variants_bpf__open();
+	if (!skel) {
+		err = complain("opening variants.bpf.o", errno);
+		goto out_close_cgroup;
+	}
+	if (variants_pick(skel, argv + 1, n, &unknown)) {
+		fprintf(stderr, "benchbpf: variant: no program %s in variants.bpf.o\n", unknown);
+		err = 2;
+		goto out_destroy;
+	}
+	err = variants_bpf__load(skel);
+	if (err) {
+		err = complain("loading variants.bpf.o", err);
+		goto out_destroy;
+	}
+	err = variants_attach(skel, argv + 1, n, cgroup_fd, links);
+	if (err)
+		goto out_detach;
+	fprintf(stderr, "variant: attached\n");
+	err = wait_for_signal();
+	if (err)
+		err = complain("waiting for a signal", err);
+out_detach:
+	for (i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
+out_destroy:
+	variants_bpf__destroy(skel);
+out_close_cgroup:
+	close(cgroup_fd);
+	return err;
+}
+
 /* --- test-run --------------------------------------------------------------- */
 
 /* A packet as cgroup_skb's test run takes it: Ethernet header first. */
@@ -343,6 +435,7 @@ static const struct command {
 } commands[] = {
 	{ "progs", cmd_progs },
 	{ "floor", cmd_floor },
+	{ "variant", cmd_variant },
 	{ "test-run", cmd_test_run },
 };
 
@@ -353,6 +446,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	fprintf(stderr, "usage: benchbpf progs | floor CGROUP | test-run DNS_OBJECT [REPEAT]\n");
+	fprintf(stderr, "usage: benchbpf progs | floor CGROUP | variant CGROUP PROGRAM... |\n"
+			"       test-run DNS_OBJECT [REPEAT]\n");
 	return 2;
 }
