@@ -817,7 +817,6 @@ static void add_start(struct collector *c, const struct conn_event *ev)
 	memcpy(p->info.daddr, ev->daddr, ADDR_LEN);
 	memcpy(p->info.comm, ev->comm, COMM_LEN);
 	attempt_dns_of(c, &p->dns, ev->netns, ev->family, ev->daddr, ev->ts_ns);
-	p->age_ns = 0;
 	p->retransmits_seen = 0;
 	p->stall_reported = false;
 	p->retrying = false;
@@ -1121,6 +1120,13 @@ void collector_expire_dns(struct collector *c, __u64 now_ns, lookup_fn fn, void 
 	dns_track_expire(&c->dns, now_ns, on_lookup, &r);
 }
 
+__u64 collector_pending_age(const struct collector *c, const struct pending *p)
+{
+	__u64 now = c->pending.scanned_ns;
+
+	return now > p->start_ns ? now - p->start_ns : 0;
+}
+
 void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, stall_fn on_stall,
 			    void *ctx)
 {
@@ -1136,9 +1142,9 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 		pending_remove(c, p, NULL);
 		concurrency_changed(c, d, now);
 	}
+	l->scanned_ns = now_ns;
 	for (p = l->unstalled; p; p = p->next) {
-		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
-		if (p->age_ns < c->stall_ns)
+		if (collector_pending_age(c, p) < c->stall_ns)
 			break;
 		p->stall_reported = true;
 		if (p->dest)
@@ -1149,9 +1155,6 @@ void collector_scan_pending(struct collector *c, __u64 now_ns, __u64 ttl_ns, sta
 			on_stall(p, ctx);
 	}
 	l->unstalled = p;
-	/* Stalls show their age; only they are shown. */
-	for (p = l->oldest; p && p != l->unstalled; p = p->next)
-		p->age_ns = now_ns > p->start_ns ? now_ns - p->start_ns : 0;
 	/* After a burst: removals leave the tables as large as they grew. */
 	table_shrink(&l->index);
 	table_shrink(&c->open);

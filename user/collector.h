@@ -159,7 +159,6 @@ struct pending {
 	__u64 start_ns;
 	struct pending_info info;
 	struct attempt_dns dns; /* named when it started */
-	__u64 age_ns;		/* as of the last scan */
 	struct dest *dest;
 	__u16 retransmits_seen;	     /* retransmit events of it so far */
 	struct pending *prev, *next; /* in the order the starts arrived */
@@ -173,6 +172,7 @@ struct pending_list {
 	struct pending *oldest, *newest;
 	struct pending *unstalled; /* the oldest not yet reported as a stall */
 	__u64 len;
+	__u64 scanned_ns; /* the monotonic time of the last scan */
 };
 
 typedef void (*stall_fn)(const struct pending *p, void *ctx);
@@ -270,6 +270,9 @@ int dest_key_cmp(const struct dest_key *a, const struct dest_key *b);
 
 /* Attempts in flight: for (p = collector_next_pending(c, NULL); p; p = ...) */
 const struct pending *collector_next_pending(const struct collector *c, const struct pending *prev);
+
+/* How long p has been pending, as of the last scan (computed, not stored). */
+__u64 collector_pending_age(const struct collector *c, const struct pending *p);
 
 /* Every destination together. */
 const struct dest *collector_total(const struct collector *c);

@@ -86,7 +86,7 @@ static void on_stall(const struct pending *p, void *ctx)
 	struct session *s = ctx;
 
 	if (!s->quiet_text)
-		text_stall(stdout, p);
+		text_stall(stdout, p, collector_pending_age(s->collector, p));
 }
 
 static void on_capacity(const struct dest *d, void *ctx)

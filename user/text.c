@@ -135,7 +135,7 @@ void text_attempt(FILE *f, const struct attempt *a)
 }
 
 /* A stall: still pending, reported before its outcome is known. */
-void text_stall(FILE *f, const struct pending *p)
+void text_stall(FILE *f, const struct pending *p, __u64 age_ns)
 {
 	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], age[DURATION_STRLEN];
 	const struct pending_info *e = &p->info;
@@ -149,7 +149,7 @@ void text_stall(FILE *f, const struct pending *p)
 		.outcome = "STALLED",
 		.error = "-",
 		.retries = e->syn_retries,
-		.latency = duration_fmt(age, sizeof(age), p->age_ns),
+		.latency = duration_fmt(age, sizeof(age), age_ns),
 		.verdict = "(pending)",
 		.src = endpoint_fmt(src, sizeof(src), e->family, e->saddr, e->sport),
 	};

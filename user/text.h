@@ -19,7 +19,7 @@ void text_buffer(FILE *f);
 
 void text_header(FILE *f);
 void text_attempt(FILE *f, const struct attempt *a);
-void text_stall(FILE *f, const struct pending *p);
+void text_stall(FILE *f, const struct pending *p, __u64 age_ns);
 void text_lookup(FILE *f, const struct lookup *l);
 
 /* A destination's (or the host's) capacity notices: past --capacity-warn, a plateau. */

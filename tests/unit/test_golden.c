@@ -44,6 +44,7 @@ static const char *const file_names[OUT__COUNT] = {
 };
 
 struct outputs {
+	const struct collector *c;
 	FILE *f[OUT__COUNT];
 	char *text[OUT__COUNT];
 	size_t len[OUT__COUNT];
@@ -61,7 +62,7 @@ static void on_stall(const struct pending *p, void *ctx)
 {
 	struct outputs *o = ctx;
 
-	text_stall(o->f[OUT_STREAM], p);
+	text_stall(o->f[OUT_STREAM], p, collector_pending_age(o->c, p));
 }
 
 static void on_lookup(const struct lookup *l, void *ctx)
@@ -115,6 +116,7 @@ static void produce(struct outputs *o)
 	csv_lookup_header(o->f[OUT_DNS_CSV]);
 	c = collector_new(SCENARIO_STALL_NS, SCENARIO_DNS_TIMEOUT_NS);
 	assert_non_null(c);
+	o->c = c;
 	scenario_run(c, &sink);
 	summary_print(o->f[OUT_SUMMARY], c);
 	capacity_print(o->f[OUT_SUMMARY], c);

@@ -115,7 +115,7 @@ static void stall_fill(struct snapshot *s, struct stall *st, const struct pendin
 
 	dest_key_of(&key, e->family, e->daddr, e->dport);
 	d = collector_find(c, &key);
-	st->age_ns = p->age_ns;
+	st->age_ns = collector_pending_age(c, p);
 	st->host_off = d ? string_add(s, d->host) : 0;
 	st->pid = e->pid;
 	st->syn_retries = e->syn_retries;
