@@ -161,10 +161,10 @@ void table_shrink(struct table *t)
 		table_rehash(t, capacity); /* on failure it stays as it is */
 }
 
-/* Backward-shift deletion keeps every probe sequence unbroken; only later slots move to i. */
-static void remove_at(struct table *t, size_t i)
+/* Backward-shift deletion keeps every probe sequence unbroken. */
+void table_remove(struct table *t, void *entry)
 {
-	size_t mask = t->capacity - 1, j = i;
+	size_t mask = t->capacity - 1, i = index_of(t, entry), j = i;
 
 	t->used[i] = 0;
 	t->len--;
@@ -183,11 +183,6 @@ static void remove_at(struct table *t, size_t i)
 		t->used[j] = 0;
 		i = j;
 	}
-}
-
-void table_remove(struct table *t, void *entry)
-{
-	remove_at(t, index_of(t, entry));
 }
 
 void *table_next(const struct table *t, const void *prev)
