@@ -4,9 +4,13 @@
  * its outcome, counts its SYN retransmissions, and follows established
  * connections until they close.
  *
- * What the tracer knows of a socket lives in the socket's own storage
- * (sk_storage): it is freed with the socket, so there are no stale entries
- * keyed by a reused address and no close to miss.
+ * What the tracer knows of a socket lives in a slot of a preallocated array,
+ * found by the socket's cookie (see struct sock_state): cookies are never
+ * reused, so no entry of a gone socket passes for a new one; a slot is
+ * given back once nothing is followed on its socket, and at the latest when
+ * the socket is destroyed.  (Socket local storage did the same at a price:
+ * two memory-charged allocations per connect and their freeing, some 1.2 us
+ * per connection; see bench/RESULTS.md.)
  *
  * All modes follow each socket with tp_btf sock:inet_sock_set_state (CLOSE
  * -> SYN_SENT starts an attempt, the next ESTABLISHED or CLOSE ends it),
@@ -33,16 +37,14 @@
 #include <bpf/bpf_endian.h>
 #include "connect.h"
 
-#define AF_INET		2
-#define AF_INET6	10
-#define IPPROTO_TCP	6
-#define SOCK_STREAM	1
-#define SS_UNCONNECTED	1
-#define ERESTARTSYS	512 /* kernel-internal, include/linux/errno.h */
-#define SK_STORAGE_NEW	1   /* BPF_SK_STORAGE_GET_F_CREATE */
-#define SK_STORAGE_FIND 0
-#define SOL_SOCKET	1
-#define SO_ERROR	4
+#define AF_INET	       2
+#define AF_INET6       10
+#define IPPROTO_TCP    6
+#define SOCK_STREAM    1
+#define SS_UNCONNECTED 1
+#define ERESTARTSYS    512 /* kernel-internal, include/linux/errno.h */
+#define SOL_SOCKET     1
+#define SO_ERROR       4
 
 /* Set by userspace before load. */
 const volatile __u32 filter_tgid = 0;
@@ -55,6 +57,7 @@ const volatile __u64 max_inflight = DEFAULT_MAX_INFLIGHT;
 const volatile __u64 max_open = DEFAULT_MAX_OPEN;
 const volatile __u64 inflight_ttl_ns = 0; /* 0: none */
 const volatile __u8 track_calls = 0;	  /* connect_calls entries are made */
+const volatile __u32 slot_mask = 0;	  /* slots - 1: max_entries of socks, a power of two */
 
 /* Attempts in flight and connections followed now, over all CPUs. */
 __u64 inflight_now = 0;
@@ -65,10 +68,11 @@ struct {
 	__uint(max_entries, DEFAULT_RINGBUF_MB << 20);
 } events SEC(".maps");
 
+/* Userspace sets max_entries, a power of two. */
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SLOT_WINDOW);
+	__type(key, __u32);
 	__type(value, struct sock_state);
 } socks SEC(".maps");
 
@@ -275,13 +279,18 @@ static __always_inline bool is_tcp(const struct sock *sk)
 }
 
 /*
- * Has the socket local storage, ours or any program's?  A plain load: most
- * sockets (the server's, every socket no one connected) have none, and
- * leave before a helper call.  A firing never takes storage away.
+ * The socket's cookie, 0 if it has none yet.  A plain load: most sockets
+ * (the server's, every socket no one connected) have none, and leave
+ * before any lookup.  Taking a slot gives the socket a cookie.
  */
-static __always_inline bool has_storage(const struct sock *sk)
+static __always_inline __u64 cookie_of(const struct sock *sk)
 {
-	return sk->sk_bpf_storage != NULL;
+	return sk->__sk_common.skc_cookie.counter;
+}
+
+static __always_inline bool has_cookie(const struct sock *sk)
+{
+	return cookie_of(sk) != 0;
 }
 
 /* The per-CPU flags of the first programs. */
@@ -292,10 +301,90 @@ static __always_inline struct busy *busy_here(void)
 	return bpf_map_lookup_elem(&busy, &zero);
 }
 
-static __always_inline struct sock_state *state_of(const struct sock *sk, bool create)
+static __always_inline struct sock_state *slot_at(__u64 i)
 {
-	return bpf_sk_storage_get(&socks, (struct sock *)sk, NULL,
-				  create ? SK_STORAGE_NEW : SK_STORAGE_FIND);
+	__u32 key = i & slot_mask;
+
+	return bpf_map_lookup_elem(&socks, &key);
+}
+
+/*
+ * The first slot of a cookie's window.  The kernel hands cookies out to
+ * each CPU in batches of 4096 (COOKIE_LOCAL_BATCH): the batch number
+ * shuffles the slots of each, so that the CPUs' batches, used side by side,
+ * do not fall on the same slots.
+ */
+static __always_inline __u64 slot_home(__u64 cookie)
+{
+	return cookie ^ (cookie >> 12);
+}
+
+/* The slot of the socket with this cookie, if it holds one. */
+static __always_inline struct sock_state *slot_find(__u64 cookie)
+{
+	__u64 first = slot_home(cookie);
+	struct sock_state *home = slot_at(first), *st;
+	__u64 homed = home ? home->homed : 0;
+
+	for (__u32 way = 0; way < SLOT_WINDOW && homed; way++, homed >>= 1) {
+		if (!(homed & 1))
+			continue;
+		st = slot_at(first + way);
+		if (st && st->cookie == cookie)
+			return st;
+	}
+	return NULL;
+}
+
+/*
+ * The slot of the socket with this cookie, taken now if it holds none: the
+ * first free one in its window, cleared.  NULL (counted) when all are taken.
+ */
+static __always_inline struct sock_state *slot_take(__u64 cookie)
+{
+	__u64 first = slot_home(cookie);
+	struct sock_state *home = slot_at(first), *st = slot_find(cookie);
+
+	if (st || !home)
+		return st;
+	for (__u32 way = 0; way < SLOT_WINDOW; way++) {
+		st = slot_at(first + way);
+		if (!st || st->cookie || __sync_val_compare_and_swap(&st->cookie, 0, cookie))
+			continue;
+		__builtin_memset(st, 0, __builtin_offsetof(struct sock_state, cookie));
+		st->way = way;
+		__sync_fetch_and_or(&home->homed, 1ULL << way);
+		return st;
+	}
+	count(COUNTER_STORAGE_FAILED);
+	return NULL;
+}
+
+/* The socket of st is no longer followed: its slot is free again. */
+static __always_inline void slot_give(struct sock_state *st)
+{
+	__u64 cookie = st->cookie;
+	struct sock_state *home = slot_at(slot_home(cookie));
+
+	st->phase = PHASE_NONE;
+	if (home)
+		__sync_fetch_and_and(&home->homed, ~(1ULL << (st->way & (SLOT_WINDOW - 1))));
+	__sync_val_compare_and_swap(&st->cookie, cookie, 0);
+}
+
+/* Give the slot back if nothing is followed on its socket any more. */
+static __always_inline void slot_give_idle(struct sock_state *st)
+{
+	if (st && st->phase == PHASE_NONE)
+		slot_give(st);
+}
+
+/* The socket's slot, if it holds one. */
+static __always_inline struct sock_state *state_of(const struct sock *sk)
+{
+	__u64 cookie = cookie_of(sk);
+
+	return cookie ? slot_find(cookie) : NULL;
 }
 
 /* The task facts of a new attempt or call, as seen by the connecting thread. */
@@ -452,26 +541,22 @@ static __always_inline struct connect_call *call_of(const struct sock *sk)
 static __always_inline struct sock_state *attempt_state(const struct sock *sk)
 {
 	__u8 family, daddr[ADDR_LEN] = {}, saddr[ADDR_LEN] = {};
-	struct sock_state *st;
 	__u16 sport, dport;
 
 	sock_addrs(sk, &family, saddr, daddr, &sport, &dport);
 	if (!attempt_wanted(family, daddr, dport))
 		return NULL;
-	st = state_of(sk, true);
-	if (!st)
-		count(COUNTER_STORAGE_FAILED);
-	return st;
+	return slot_take(bpf_get_socket_cookie((struct sock *)sk));
 }
 
 /*
  * CLOSE -> SYN_SENT: a new attempt, in the connecting thread.  A call the
  * cgroup hook began (PHASE_CALL) passed the filters already and holds the
- * task's facts: nothing to read again.
+ * task's facts: nothing to read again.  Returns the socket's slot, if any.
  */
-static __always_inline void attempt_start(const struct sock *sk)
+static __always_inline struct sock_state *attempt_start(const struct sock *sk)
 {
-	struct sock_state *st = has_storage(sk) ? state_of(sk, false) : NULL;
+	struct sock_state *st = state_of(sk);
 	struct connect_call *call = NULL;
 	struct conn_event *ev;
 	bool hooked = st && st->phase == PHASE_CALL;
@@ -479,7 +564,7 @@ static __always_inline void attempt_start(const struct sock *sk)
 	if (!hooked)
 		st = attempt_state(sk);
 	if (!st)
-		return;
+		return NULL;
 	if (st->phase == PHASE_OPEN) {
 		/* Its close was not seen (yet the socket connects again). */
 		count(COUNTER_CLOSE_UNSEEN);
@@ -498,7 +583,7 @@ static __always_inline void attempt_start(const struct sock *sk)
 	st->phase = PHASE_NONE;
 	if (!gauge_take(&inflight_now, max_inflight)) {
 		count(COUNTER_INFLIGHT_FULL);
-		return;
+		return st;
 	}
 	if (!hooked)
 		state_task(st, call ? call->start_ns : bpf_ktime_get_ns());
@@ -508,6 +593,7 @@ static __always_inline void attempt_start(const struct sock *sk)
 	ev = event_of(COUNTER_START_EVENTS, EVENT_START, sk, st);
 	if (ev)
 		bpf_ringbuf_submit(ev, wakeup_flags());
+	return st;
 }
 
 /*
@@ -649,12 +735,13 @@ static __always_inline void open_closed(const struct sock *sk, struct sock_state
 }
 
 /*
- * The firings each handler acts on, decided before any map or storage
- * lookup (after the first/takeover bookkeeping, see FIRST) from what
- * neither program changes: the arguments, and whether the socket has storage.
+ * The firings each handler acts on, decided before any map lookup (after
+ * the first/takeover bookkeeping, see FIRST) from what neither program
+ * changes in the firing: the arguments, and whether the socket has a cookie
+ * (only a CLOSE -> SYN_SENT firing, which does not ask, may give it one).
  * Of a loopback connection's ten state changes, three pass: CLOSE ->
  * SYN_SENT and the client's ESTABLISHED and CLOSE; the server's sockets
- * have no storage.
+ * have no cookie.
  */
 static __always_inline bool set_state_wanted(const struct sock *sk, int oldstate, int newstate)
 {
@@ -662,13 +749,13 @@ static __always_inline bool set_state_wanted(const struct sock *sk, int oldstate
 		return oldstate == TCP_CLOSE && is_tcp(sk);
 	if (newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
 		return false;
-	return has_storage(sk) && is_tcp(sk);
+	return has_cookie(sk) && is_tcp(sk);
 }
 
 /* SYN retransmits of sockets we may follow. */
 static __always_inline bool retransmit_wanted(const struct sock *sk)
 {
-	return sk->__sk_common.skc_state == TCP_SYN_SENT && has_storage(sk);
+	return sk->__sk_common.skc_state == TCP_SYN_SENT && has_cookie(sk);
 }
 
 static __always_inline void handle_set_state(const struct sock *sk, int oldstate, int newstate)
@@ -676,10 +763,10 @@ static __always_inline void handle_set_state(const struct sock *sk, int oldstate
 	struct sock_state *st;
 
 	if (newstate == TCP_SYN_SENT) {
-		attempt_start(sk);
+		slot_give_idle(attempt_start(sk));
 		return;
 	}
-	st = state_of(sk, false);
+	st = state_of(sk);
 	if (!st)
 		return;
 	if (st->phase == PHASE_INFLIGHT && newstate == TCP_ESTABLISHED)
@@ -688,11 +775,12 @@ static __always_inline void handle_set_state(const struct sock *sk, int oldstate
 		attempt_closed(sk, st);
 	else if (st->phase == PHASE_OPEN && newstate == TCP_CLOSE)
 		open_closed(sk, st);
+	slot_give_idle(st);
 }
 
 static __always_inline void handle_retransmit(const struct sock *sk)
 {
-	struct sock_state *st = state_of(sk, false);
+	struct sock_state *st = state_of(sk);
 	struct conn_event *ev;
 
 	if (!st || st->phase != PHASE_INFLIGHT)
@@ -737,10 +825,11 @@ static __always_inline void call_failed_early(__u64 sock, __u8 family, const __u
 }
 
 /*
- * The socket is being destroyed.  A connect call that began on it (cgroup
- * hook) and never reached SYN_SENT failed before any SYN: reported now, its
- * errno unknown.  An attempt or connection still followed lost its last
- * transition (a run neither program handled): reported now.
+ * The socket is being destroyed: its slot is given back.  A connect call
+ * that began on it (cgroup hook) and never reached SYN_SENT failed before
+ * any SYN: reported now, its errno unknown.  An attempt or connection still
+ * followed lost its last transition (a run neither program handled):
+ * reported now.
  *
  * Why that happens is measured, not explained.  One full-scale run of
  * tests/scale/exact.sh (6.18, bpf_stats on) with perf counting the same
@@ -759,11 +848,13 @@ static __always_inline void call_failed_early(__u64 sock, __u8 family, const __u
  */
 static __always_inline void handle_destroy(const struct sock *sk)
 {
-	struct sock_state *st = state_of(sk, false);
+	struct sock_state *st = state_of(sk);
 
-	if (!st || st->phase == PHASE_NONE)
+	if (!st)
 		return;
-	if (st->phase == PHASE_CALL) {
+	if (st->phase == PHASE_NONE) {
+		/* nothing followed */
+	} else if (st->phase == PHASE_CALL) {
 		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
 	} else if (st->phase == PHASE_INFLIGHT) {
@@ -775,6 +866,7 @@ static __always_inline void handle_destroy(const struct sock *sk)
 		count(COUNTER_CLOSE_UNSEEN);
 		open_closed(sk, st);
 	}
+	slot_give(st);
 }
 
 /* fentry and kprobe modes: a connect call begins on sk, to the struct sockaddr at addr. */
@@ -973,11 +1065,9 @@ static __always_inline void connect_hook(struct bpf_sock_addr *ctx, __u8 family)
 			count(COUNTER_CONNECT_CTX_FULL);
 		return;
 	}
-	st = bpf_sk_storage_get(&socks, sk, NULL, SK_STORAGE_NEW);
-	if (!st) {
-		count(COUNTER_STORAGE_FAILED);
+	st = slot_take(bpf_get_socket_cookie(ctx));
+	if (!st)
 		return;
-	}
 	if (st->phase == PHASE_CALL) { /* the last call on it failed before SYN_SENT */
 		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
@@ -1006,6 +1096,20 @@ int cgroup_connect6(struct bpf_sock_addr *ctx)
 }
 
 /*
+ * The cookie of a getsockopt() call's socket, 0 if it has none: no helper
+ * gives it to these programs, so it is read from the struct sock (the
+ * pointer copied first: the verifier allows no arithmetic on it).
+ */
+static __always_inline __u64 sockopt_cookie(struct bpf_sockopt *ctx)
+{
+	__u64 sk = (__u64)ctx->sk, addr = 0;
+
+	if (bpf_probe_read_kernel(&addr, sizeof(addr), &sk))
+		return 0;
+	return BPF_CORE_READ((struct sock *)addr, __sk_common.skc_cookie.counter);
+}
+
+/*
  * An ICMP error that arrives while connect() holds the socket is only a
  * soft error, which SO_ERROR hands to the application and clears: remember
  * what it handed over.  On the cgroup v2 root; paid by getsockopt() calls
@@ -1020,7 +1124,7 @@ static __always_inline void so_error_seen(struct bpf_sockopt *ctx)
 		return;
 	if ((void *)(value + 1) > ctx->optval_end || *value <= 0)
 		return;
-	st = bpf_sk_storage_get(&socks, ctx->sk, NULL, SK_STORAGE_FIND);
+	st = slot_find(sockopt_cookie(ctx));
 	if (st && st->phase == PHASE_INFLIGHT)
 		st->soft_error = *value;
 }
@@ -1171,14 +1275,14 @@ int BPF_PROG(btf_tcp_retransmit_skb_takeover, const struct sock *sk, const struc
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock, const struct sock *sk)
 {
-	FIRST(TP_DESTROY, has_storage(sk), (__u64)sk, 0, handle_destroy(sk));
+	FIRST(TP_DESTROY, has_cookie(sk), (__u64)sk, 0, handle_destroy(sk));
 	return 0;
 }
 
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(btf_tcp_destroy_sock_takeover, const struct sock *sk)
 {
-	TAKEOVER(TP_DESTROY, has_storage(sk), (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY,
+	TAKEOVER(TP_DESTROY, has_cookie(sk), (__u64)sk, 0, COUNTER_TAKEOVER_DESTROY,
 		 handle_destroy(sk));
 	return 0;
 }

@@ -25,7 +25,7 @@
 
 /* Defaults for the sizes userspace can change with flags. */
 #define DEFAULT_MAX_INFLIGHT 131072
-#define DEFAULT_MAX_OPEN     262144
+#define DEFAULT_MAX_OPEN     131072
 #define DEFAULT_RINGBUF_MB   16
 
 /* How a connect attempt ended; one per attempt. */
@@ -50,19 +50,19 @@ enum event_kind {
 
 /* Per-CPU counters, indexes into the "counters" map; the BPF side adds atomically. */
 enum counter {
-	COUNTER_ATTEMPT_EVENTS = 0,  /* attempt events produced */
-	COUNTER_RETRANSMIT_EVENTS,   /* SYN retransmit events produced */
-	COUNTER_CLOSE_EVENTS,	     /* close events produced */
-	COUNTER_RINGBUF_FULL,	     /* events lost: no room in the ring buffer */
-	COUNTER_INFLIGHT_FULL,	     /* attempts not followed: --max-inflight in flight already */
-	COUNTER_CONNECT_CTX_FULL,    /* connect() calls not followed: map full */
-	COUNTER_OPEN_FULL,	     /* established connections not followed: --max-open open */
-	COUNTER_CLOSE_UNSEEN,	     /* closes not seen, found when the socket was reused */
-	COUNTER_START_EVENTS,	     /* attempt start events produced */
-	COUNTER_STORAGE_FAILED,	     /* attempts not followed: no socket storage (memory) */
-	COUNTER_MAP_OP_FAILED,	     /* a map update or delete failed: its call was not followed */
-	COUNTER_EXPIRED,	     /* outcomes not sent: the attempt outlived --inflight-ttl */
-	COUNTER_TAKEOVER_STATE,	     /* state changes handled by the takeover program */
+	COUNTER_ATTEMPT_EVENTS = 0, /* attempt events produced */
+	COUNTER_RETRANSMIT_EVENTS,  /* SYN retransmit events produced */
+	COUNTER_CLOSE_EVENTS,	    /* close events produced */
+	COUNTER_RINGBUF_FULL,	    /* events lost: no room in the ring buffer */
+	COUNTER_INFLIGHT_FULL,	    /* attempts not followed: --max-inflight in flight already */
+	COUNTER_CONNECT_CTX_FULL,   /* connect() calls not followed: map full */
+	COUNTER_OPEN_FULL,	    /* established connections not followed: --max-open open */
+	COUNTER_CLOSE_UNSEEN,	    /* closes not seen, found when the socket was reused */
+	COUNTER_START_EVENTS,	    /* attempt start events produced */
+	COUNTER_STORAGE_FAILED,	    /* attempts not followed: no free slot in the socket's window */
+	COUNTER_MAP_OP_FAILED,	    /* a map update or delete failed: its call was not followed */
+	COUNTER_EXPIRED,	    /* outcomes not sent: the attempt outlived --inflight-ttl */
+	COUNTER_TAKEOVER_STATE,	    /* state changes handled by the takeover program */
 	COUNTER_TAKEOVER_RETRANSMIT, /* SYN retransmits handled by the takeover program */
 	COUNTER_TAKEOVER_DESTROY,    /* socket destructions handled by the takeover program */
 	COUNTER_OUTCOME_LATE,	     /* outcomes whose transition ran no program, found later */
@@ -86,10 +86,17 @@ enum sock_phase {
 };
 
 /*
- * What the tracer knows of one socket, in the socket's own storage
- * (BPF_MAP_TYPE_SK_STORAGE): it lives and dies with the socket, so there
- * are no stale entries and no closes to miss.
+ * What the tracer knows of one socket, in a slot of the "socks" array.  A
+ * socket's slot is found by its cookie (unique for the host's uptime,
+ * never reused): one of the SLOT_WINDOW slots from its home (see
+ * slot_home()); the home's "homed" bits say which.  A slot is taken at the
+ * socket's connect and given back as soon as nothing is followed on it
+ * (the outcome, or the close of a followed connection), or when the socket
+ * is destroyed.
  */
+#define SLOT_WINDOW 16
+#define MIN_SLOTS   4096
+
 struct sock_state {
 	__u64 start_ns;	      /* the connect call's start, else the attempt's */
 	__u64 established_ns; /* PHASE_OPEN: when it established */
@@ -102,9 +109,16 @@ struct sock_state {
 	__u8 daddr[ADDR_LEN];
 	__u8 family;
 	__u8 phase; /* enum sock_phase */
-	__u8 pad[2];
+	__u8 way;   /* this slot is the socket's home + way */
+	__u8 pad;
 	char comm[COMM_LEN];
+	/* The slot's own fields, kept when a socket takes it: */
+	__u64 cookie; /* the socket's cookie; 0: the slot is free */
+	__u64 homed;  /* bit i: slot (this + i) holds a socket whose home this is */
 };
+
+/* README and synscope.8 give the memory the slots take. */
+_Static_assert(sizeof(struct sock_state) == 96, "a slot is 96 bytes");
 
 /* Key of the dst_filter LPM trie: family and address, prefixlen counts from family. */
 struct dst_key {

@@ -118,7 +118,7 @@ static const struct argp_option options[] = {
 	{ "max-inflight", OPT_MAX_INFLIGHT, "N", 0, "Attempts followed at once (default 131072)",
 	  4 },
 	{ "max-open", OPT_MAX_OPEN, "N", 0,
-	  "Established connections followed at once (default 262144)", 4 },
+	  "Established connections followed at once (default 131072)", 4 },
 	{ "ringbuf-mb", OPT_RINGBUF_MB, "MB", 0, "Ring buffer size, a power of two (default 16)",
 	  4 },
 	{ "connect-errors", OPT_CONNECT_ERRORS, NULL, 0,

@@ -56,9 +56,26 @@ static bool tracks_calls(enum probe_mode mode, const struct config *cfg)
 	return mode != PROBE_MODE_TRACEPOINT || cfg->connect_errors;
 }
 
+/*
+ * The sockets' slots: twice the attempts in flight and connections open
+ * the flags allow, rounded up to a power of two.  At most half of them
+ * are taken when both are full, so that a socket finds a free slot in its
+ * window, and one beyond the flags is counted as in-flight or open map
+ * full, not as no slot.  At least MIN_SLOTS (384 KiB), for small flags.
+ */
+static __u32 slots_for(const struct config *cfg)
+{
+	__u64 need = 2 * (cfg->max_inflight + cfg->max_open), slots = MIN_SLOTS;
+
+	while (slots < need)
+		slots <<= 1;
+	return slots;
+}
+
 static int set_sizes(struct connect_bpf *skel, const struct config *cfg, enum probe_mode mode)
 {
 	__u64 ring_bytes = (__u64)cfg->ringbuf_mb << 20;
+	__u32 slots = slots_for(cfg);
 	int err;
 
 	/* Wake the reader when an eighth of the ring is waiting. */
@@ -67,7 +84,9 @@ static int set_sizes(struct connect_bpf *skel, const struct config *cfg, enum pr
 	skel->rodata->max_open = cfg->max_open;
 	skel->rodata->inflight_ttl_ns = cfg->inflight_ttl_ms * 1000000ULL;
 	skel->rodata->track_calls = tracks_calls(mode, cfg);
+	skel->rodata->slot_mask = slots - 1;
 	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+	err = err ?: bpf_map__set_max_entries(skel->maps.socks, slots);
 	/* Calls in progress at once: one per connecting thread. */
 	if (!tracks_calls(mode, cfg))
 		err = err ?: bpf_map__set_max_entries(skel->maps.connect_calls, 1);
