@@ -143,6 +143,19 @@ bpf_left() {
 	echo "$left"
 }
 
+# slots_taken PID: how many slots of the socks map PID holds are taken by a
+# socket (a slot is given back once nothing is followed on its socket).
+slots_taken() {
+	local kind id
+	while read -r kind id; do
+		[ "$kind" = map ] || continue
+		bpftool -j map show id "$id" | jq -e '.name == "socks"' >/dev/null || continue
+		bpftool -j map dump id "$id" | jq '[.[] | (.formatted // .) | select(.value.cookie != 0)] | length'
+		return 0
+	done <<<"$(bpf_ids "$1")"
+	echo "no socks map"
+}
+
 # synscope_progs: the IDs of loaded programs that carry one of synscope's names.
 synscope_progs() {
 	bpftool prog show 2>/dev/null |

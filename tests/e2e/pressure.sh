@@ -53,6 +53,9 @@ sleep 1
 # It keeps running: 5 more, all seen.
 in_client "$CONNBURST" -q -n 5 "$SERVER4" 8093 >/dev/null
 sleep 0.5
+# Every connection is closed and every attempt over: every slot is free again,
+# those of the ones not followed and of the burst the ring had no room for too.
+expect_eq "socket slots still taken" "$(slots_taken "$TRACER_PID")" 0
 curl -sf "http://127.0.0.1:$PORT/metrics" >"$WORK/metrics.txt" || fail "no metrics at :$PORT"
 kill -INT "$TRACER_PID"
 rc=0
