@@ -47,47 +47,18 @@ static const char digit_pairs[] =
 	"34353637383940414243444546474849505152535455565758596061626364656667"
 	"6869707172737475767778798081828384858687888990919293949596979899";
 
-/* 10^0 to 10^19: every power of ten a __u64 holds. */
-static const __u64 powers_of_ten[20] = {
-	1ULL,
-	10ULL,
-	100ULL,
-	1000ULL,
-	10000ULL,
-	100000ULL,
-	1000000ULL,
-	10000000ULL,
-	100000000ULL,
-	1000000000ULL,
-	10000000000ULL,
-	100000000000ULL,
-	1000000000000ULL,
-	10000000000000ULL,
-	100000000000000ULL,
-	1000000000000000ULL,
-	10000000000000000ULL,
-	100000000000000000ULL,
-	1000000000000000000ULL,
-	10000000000000000000ULL,
-};
-
-/* How many decimal digits v has, 1 to 20: from its bit length, then one comparison. */
-static unsigned int decimal_digits(__u64 v)
+/* How many decimal digits v < 10^8 has: three comparisons. */
+static unsigned int digits_below_1e8(__u32 v)
 {
-	/* 1233 / 4096 is log10(2) to 5 digits: v has t or t + 1 digits, 10^t tells which. */
-	unsigned int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
-
-	return v < powers_of_ten[t] ? (t ? t : 1) : t + 1;
+	if (v < 10000)
+		return v < 100 ? (v < 10 ? 1 : 2) : (v < 1000 ? 3 : 4);
+	return v < 1000000 ? (v < 100000 ? 5 : 6) : (v < 10000000 ? 7 : 8);
 }
 
-/*
- * The digits go straight to their place, from the last: no copy from a
- * scratch buffer (the compiler turns such a copy loop into a memcpy call,
- * which cost more than the digits).
- */
-char *u64_put(char *p, __u64 v)
+/* v < 10^8 without leading zeros, in place from its last digit; returns the end. */
+static char *put_below_1e8(char *p, __u32 v)
 {
-	char *end = p + decimal_digits(v), *q = end;
+	char *end = p + digits_below_1e8(v), *q = end;
 
 	while (v >= 100) {
 		q -= 2;
@@ -99,6 +70,48 @@ char *u64_put(char *p, __u64 v)
 	else
 		q[-1] = '0' + v;
 	return end;
+}
+
+/* v < 10^8 in exactly eight digits: two halves, independent of each other. */
+static char *put_8_digits(char *p, __u32 v)
+{
+	__u32 hi = v / 10000, lo = v % 10000;
+
+	memcpy(p, digit_pairs + 2 * (hi / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (hi % 100), 2);
+	memcpy(p + 4, digit_pairs + 2 * (lo / 100), 2);
+	memcpy(p + 6, digit_pairs + 2 * (lo % 100), 2);
+	return p + 8;
+}
+
+#define E8 100000000ULL
+
+/*
+ * In chunks of eight digits, each in 32-bit arithmetic: a 64-bit number
+ * (a nanosecond time has 19 digits) is a short chain of divisions, not
+ * one per digit pair; and the digits go straight to their place, with no
+ * copy from a scratch buffer.
+ */
+char *u64_put(char *p, __u64 v)
+{
+	if (v < E8)
+		return put_below_1e8(p, v);
+	if (v < E8 * E8) {
+		p = put_below_1e8(p, v / E8);
+		return put_8_digits(p, v % E8);
+	}
+	p = put_below_1e8(p, v / (E8 * E8));
+	p = put_8_digits(p, v / E8 % E8);
+	return put_8_digits(p, v % E8);
+}
+
+unsigned int u64_digits(__u64 v)
+{
+	if (v < E8)
+		return digits_below_1e8(v);
+	if (v < E8 * E8)
+		return digits_below_1e8(v / E8) + 8;
+	return digits_below_1e8(v / (E8 * E8)) + 16;
 }
 
 /* An address byte, "0" to "255". */
@@ -116,11 +129,6 @@ static char *put_octet(char *p, unsigned int v)
 	}
 	*p = '0' + v;
 	return p + 1;
-}
-
-unsigned int u64_digits(__u64 v)
-{
-	return decimal_digits(v);
 }
 
 /* v in exactly width digits, zeros in front (v < 10^width), two at a time. */
@@ -151,6 +159,35 @@ static char *put_ipv4(char *p, const __u8 *addr)
 	return p;
 }
 
+/*
+ * The text of the IPv4 addresses formatted last, a few, by their last
+ * bytes: every attempt's addresses are formatted twice (CSV and text
+ * lines), and a host connects to few destinations from few sources.
+ */
+#define IPV4_TEXTS 8
+
+struct ipv4_text {
+	__u32 addr;
+	__u32 len; /* 0: none yet */
+	char text[16];
+};
+
+/* At p, with ADDR_STRLEN bytes of room: the whole text buffer is copied, a fixed size. */
+static char *ipv4_put(char *p, const __u8 *addr)
+{
+	static struct ipv4_text texts[IPV4_TEXTS];
+	struct ipv4_text *t = &texts[(addr[2] ^ addr[3]) % IPV4_TEXTS];
+	__u32 a;
+
+	memcpy(&a, addr, sizeof(a));
+	if (!t->len || t->addr != a) {
+		t->len = put_ipv4(t->text, addr) - t->text;
+		t->addr = a;
+	}
+	memcpy(p, t->text, sizeof(t->text));
+	return p + t->len;
+}
+
 char *u64_fmt(char *buf, __u64 v)
 {
 	*u64_put(buf, v) = '\0';
@@ -160,7 +197,7 @@ char *u64_fmt(char *buf, __u64 v)
 char *addr_put(char *p, unsigned int family, const __u8 *addr)
 {
 	if (family != AF_INET6)
-		return put_ipv4(p, addr);
+		return ipv4_put(p, addr);
 	if (!inet_ntop(AF_INET6, addr, p, ADDR_STRLEN)) {
 		*p = '?';
 		return p + 1;
