@@ -42,6 +42,7 @@ struct collector {
 	struct arrivals names_seen; /* struct name_stats *, in the order looked up */
 	__u64 now_ns;		    /* the newest event or scan time: the capacity figures' clock */
 	bool notices;		    /* some capacity has notices to tell */
+	struct dest *last_dest;	    /* dest_get()'s last: attempts come in runs to one */
 };
 
 struct dest_entry {
@@ -200,6 +201,8 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 	struct dest_entry *e;
 	bool created;
 
+	if (c->last_dest && !memcmp(&c->last_dest->key, key, sizeof(*key)))
+		return c->last_dest;
 	e = table_upsert(&c->dests, key, &created);
 	if (!e)
 		return NULL;
@@ -213,6 +216,7 @@ static struct dest *dest_get(struct collector *c, const struct dest_key *key)
 		if (!dest_is_name_only(e->dest) && arrivals_add(&c->dests_seen, e->dest))
 			goto out_free_dest;
 	}
+	c->last_dest = e->dest;
 	return e->dest;
 out_free_dest:
 	free(e->dest);
@@ -234,6 +238,8 @@ static void dest_remove(struct collector *c, struct dest *d)
 {
 	struct dest_entry *e = table_find(&c->dests, &d->key);
 
+	if (c->last_dest == d)
+		c->last_dest = NULL;
 	if (e)
 		table_remove(&c->dests, e);
 	free(d);

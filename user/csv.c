@@ -346,6 +346,21 @@ static bool needs_quotes(const char *s, size_t n)
 	return false;
 }
 
+/* s quoted at p, quotes doubled: 2 * n + 2 bytes at most; returns the end. */
+static char *quoted_put(char *p, const char *s, size_t n)
+{
+	size_t i;
+
+	*p++ = '"';
+	for (i = 0; i < n; i++) {
+		*p++ = s[i];
+		if (s[i] == '"')
+			*p++ = '"';
+	}
+	*p++ = '"';
+	return p;
+}
+
 /* s as one field, quoted if it needs to be, quotes doubled. */
 static void row_field(struct row *r, const char *s, size_t n)
 {
@@ -353,6 +368,12 @@ static void row_field(struct row *r, const char *s, size_t n)
 
 	if (!needs_quotes(s, n)) {
 		row_put(r, s, n);
+		return;
+	}
+	if (2 * n + 2 <= ROW_BUF) {
+		char *p = row_room(r, 2 * n + 2);
+
+		r->len = quoted_put(p, s, n) - r->buf;
 		return;
 	}
 	row_put(r, "\"", 1);
@@ -441,26 +462,76 @@ void csv_attempt_header(FILE *f)
 	header(f, names);
 }
 
+/* A field and its comma, at p. */
+static char *u64_comma(char *p, __u64 v)
+{
+	p = u64_put(p, v);
+	*p = ',';
+	return p + 1;
+}
+
+static char *text_comma(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	p[n] = ',';
+	return p + n + 1;
+}
+
+/* The command name (at most COMM_LEN - 1 bytes), quoted if it needs to be, and its comma. */
+static char *comm_comma(char *p, const char *comm)
+{
+	size_t n = 0;
+
+	while (n < COMM_LEN && comm[n])
+		n++;
+	if (needs_quotes(comm, n))
+		p = quoted_put(p, comm, n);
+	else
+		p = (char *)memcpy(p, comm, n) + n;
+	*p = ',';
+	return p + 1;
+}
+
+/*
+ * Written at a cursor in the row's buffer: the fields up to errno in one
+ * stretch of known room, the rest (a host name can be long) as row fields.
+ */
+#define ATTEMPT_HEAD_ROOM                                                          \
+	(TIME_STRLEN + 1 + 7 * U64_STRLEN + (2 * COMM_LEN + 3) + sizeof("ipv4,") + \
+	 2 * (ADDR_STRLEN + 1) + sizeof("local_error,"))
+
+static void attempt_head(struct row *r, const struct attempt *a)
+{
+	char *p = row_room(r, ATTEMPT_HEAD_ROOM);
+	const char *outcome = outcome_name(a->outcome);
+
+	p = time_iso_put(p, a->wall_ns);
+	*p++ = ',';
+	p = u64_comma(p, a->wall_ns);
+	p = u64_comma(p, a->pid);
+	p = u64_comma(p, a->tid);
+	p = comm_comma(p, a->comm);
+	p = u64_comma(p, a->netns);
+	p = u64_comma(p, a->cgroup_id);
+	p = text_comma(p, family_name(a->family), 4); /* "ipv4" or "ipv6" */
+	p = addr_put(p, a->family, a->saddr);
+	*p++ = ',';
+	p = u64_comma(p, a->sport);
+	p = addr_put(p, a->family, a->daddr);
+	*p++ = ',';
+	p = u64_comma(p, a->dport);
+	p = text_comma(p, outcome, strlen(outcome));
+	r->len = p - r->buf;
+}
+
 void csv_attempt_row(FILE *f, const struct attempt *a)
 {
-	char buf[ADDR_STRLEN > TIME_STRLEN ? ADDR_STRLEN : TIME_STRLEN];
 	struct row r;
 
+	_Static_assert(ATTEMPT_HEAD_ROOM <= ROW_BUF, "an attempt row's head fits the buffer");
 	row_init(&r, f);
-	cell_plain(&r, time_iso_fmt(buf, sizeof(buf), a->wall_ns));
-	cell_u64(&r, a->wall_ns);
-	cell_u64(&r, a->pid);
-	cell_u64(&r, a->tid);
-	row_sep(&r);
-	row_field(&r, a->comm, strnlen(a->comm, COMM_LEN));
-	cell_u64(&r, a->netns);
-	cell_u64(&r, a->cgroup_id);
-	cell_plain(&r, family_name(a->family));
-	cell_plain(&r, addr_fmt(buf, sizeof(buf), a->family, a->saddr));
-	cell_u64(&r, a->sport);
-	cell_plain(&r, addr_fmt(buf, sizeof(buf), a->family, a->daddr));
-	cell_u64(&r, a->dport);
-	cell_plain(&r, outcome_name(a->outcome));
+	/* It ends with errno's comma: errno is the first cell written as one. */
+	attempt_head(&r, a);
 	cell_plain(&r, errno_name(a->error));
 	cell_u64(&r, a->syn_retries);
 	cell_u64(&r, a->latency_ns / 1000);

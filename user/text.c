@@ -31,104 +31,154 @@ void text_header(FILE *f)
 	fflush(f);
 }
 
-static const char *host_fmt(char *buf, size_t len, const char *host)
-{
-	return fit_fmt(buf, len, *host ? host : "-", HOST_WIDTH);
-}
+/*
+ * An attempt's or a stall's line, in the columns of the header: what
+ * "%-12s %-7u %-15s %-24s %-28s %-11s %-13s %7u %-9s %-22s %s\n" prints,
+ * written field by field at a cursor, without printf: thousands of lines
+ * a second go through here.  Each column is padded to its width (never
+ * cut) and followed by a space, the last by '\n'.  The longest line,
+ * every field at its longest, is under 300 bytes.
+ */
+#define LINE_MAX_LEN 512
+
+/* Names of ours and errno names are shorter: one longer would be cut here. */
+#define NAME_MAX_LEN 48
+
+/* The longest line: each column at its longest, and its space. */
+#define LINE_LONGEST                                                                             \
+	(12 + 1 + 10 + 1 + (COMM_LEN - 1) + 1 + ENDPOINT_STRLEN + 1 + HOST_WIDTH + 1 +           \
+	 NAME_MAX_LEN + 1 + NAME_MAX_LEN + 1 + 10 + 1 + DURATION_STRLEN + 1 + NAME_MAX_LEN + 1 + \
+	 ENDPOINT_STRLEN + 1)
+
+/* Room past the cursor that the writes past a field's end may use. */
+#define FIELD_ROOM 64
+
+static const char spaces[32] = "                                ";
 
 /*
- * An attempt's or a stall's line, the columns of the header: what
- * "%-12s %-7u %-15s %-24s %-28s %-11s %-13s %7u %-9s %-22s %s\n" prints.
+ * The column that started at start ends width bytes later, or where its
+ * text ends if that is longer; a space separates it from the next.  The
+ * padding is one copy of fixed size (the widths are under 32).
  */
-struct text_line {
-	const char *time, *comm, *dst, *host, *outcome, *error, *latency, *verdict, *src;
-	unsigned int pid, retries;
+static char *column_end(char *start, char *p, size_t width)
+{
+	if (p < start + width) {
+		memcpy(p, spaces, sizeof(spaces));
+		p = start + width;
+	}
+	*p = ' ';
+	return p + 1;
+}
+
+static char *put_text(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* A left-aligned column of text. */
+static char *text_column(char *p, const char *s, size_t width)
+{
+	return column_end(p, put_text(p, s, strnlen(s, NAME_MAX_LEN)), width);
+}
+
+static char *u64_column(char *p, __u64 v, size_t width)
+{
+	return column_end(p, u64_put(p, v), width);
+}
+
+/* "%*u": right-aligned. */
+static char *u64_column_right(char *p, __u64 v, size_t width)
+{
+	unsigned int n = u64_digits(v);
+
+	if (n < width) {
+		memcpy(p, spaces, sizeof(spaces));
+		p += width - n;
+	}
+	p = u64_put(p, v);
+	*p = ' ';
+	return p + 1;
+}
+
+/* The command name: at most COMM_LEN - 1 bytes, whether or not it is terminated. */
+static char *comm_column(char *p, const char *comm)
+{
+	size_t n = 0;
+
+	while (n < COMM_LEN && comm[n])
+		n++;
+	return column_end(p, put_text(p, comm, n), 15);
+}
+
+/* The host name cut to its column ("-" when none), as fit_fmt() cuts it. */
+static char *host_column(char *p, const char *host)
+{
+	size_t n = strlen(host);
+
+	if (!n)
+		return column_end(p, put_text(p, "-", 1), HOST_WIDTH);
+	if (n <= HOST_WIDTH)
+		return column_end(p, put_text(p, host, n), HOST_WIDTH);
+	memcpy(p, host, HOST_WIDTH - 1);
+	p[HOST_WIDTH - 1] = '~';
+	return column_end(p, p + HOST_WIDTH, HOST_WIDTH);
+}
+
+/* What an attempt's and a stall's lines differ in. */
+struct line_fields {
+	__u64 wall_ns;
+	__u32 pid;
+	const char *comm;
+	unsigned int family;
+	const __u8 *daddr, *saddr;
+	unsigned int dport, sport;
+	const char *host;
+	const char *outcome;
+	const char *error;
+	unsigned int retries;
+	__u64 latency_ns;
+	const char *verdict;
 };
 
-/* A line being built: pieces are cut at the end of buf, never past it. */
-struct line_buf {
-	char buf[512];
-	size_t len;
-};
-
-static void put_spaces(struct line_buf *b, size_t n)
+static void text_line(FILE *f, const struct line_fields *l)
 {
-	while (n--)
-		b->buf[b->len++] = ' ';
-}
+	char line[LINE_MAX_LEN], *p = line;
 
-/* As much of want as room has left. */
-static size_t clip(size_t want, size_t *room)
-{
-	size_t n = want < *room ? want : *room;
-
-	*room -= n;
-	return n;
-}
-
-/*
- * s, then spaces up to width ("%-*s", never cut), right-aligned ("%*s") if
- * right, then the separator end; what does not fit in buf is cut.
- */
-static void put_field(struct line_buf *b, const char *s, size_t width, bool right, char end)
-{
-	size_t n = strlen(s), pad = n < width ? width - n : 0, room = sizeof(b->buf) - 1 - b->len;
-	size_t lead = clip(right ? pad : 0, &room), len = clip(n, &room);
-	size_t trail = clip(right ? 0 : pad, &room);
-
-	put_spaces(b, lead);
-	memcpy(b->buf + b->len, s, len);
-	b->len += len;
-	put_spaces(b, trail);
-	if (room)
-		b->buf[b->len++] = end;
-}
-
-/*
- * Without printf, and one fwrite per line: thousands of lines a second go
- * through here.  Each column is followed by a space, the last by '\n'.
- */
-static void text_line(FILE *f, const struct text_line *l)
-{
-	char pid[U64_STRLEN], retries[U64_STRLEN];
-	const struct {
-		const char *s;
-		size_t width;
-		bool right;
-	} cols[] = {
-		{ l->time, 12, false },	  { u64_fmt(pid, l->pid), 7, false },
-		{ l->comm, 15, false },	  { l->dst, 24, false },
-		{ l->host, 28, false },	  { l->outcome, 11, false },
-		{ l->error, 13, false },  { u64_fmt(retries, l->retries), 7, true },
-		{ l->latency, 9, false }, { l->verdict, 22, false },
-		{ l->src, 0, false },
-	};
-	struct line_buf b;
-	size_t i, n = sizeof(cols) / sizeof(cols[0]);
-
-	b.len = 0; /* not the buffer: clearing it cost more than the line */
-	for (i = 0; i < n; i++)
-		put_field(&b, cols[i].s, cols[i].width, cols[i].right, i + 1 < n ? ' ' : '\n');
-	fwrite_unlocked(b.buf, 1, b.len, f);
+	_Static_assert(LINE_LONGEST + FIELD_ROOM <= LINE_MAX_LEN, "the longest line fits");
+	p = column_end(p, time_hms_put(p, l->wall_ns), 12);
+	p = u64_column(p, l->pid, 7);
+	p = comm_column(p, l->comm);
+	p = column_end(p, endpoint_put(p, l->family, l->daddr, l->dport), 24);
+	p = host_column(p, l->host);
+	p = text_column(p, l->outcome, 11);
+	p = text_column(p, l->error, 13);
+	p = u64_column_right(p, l->retries, 7);
+	p = column_end(p, duration_put(p, l->latency_ns), 9);
+	p = text_column(p, l->verdict, 22);
+	p = endpoint_put(p, l->family, l->saddr, l->sport);
+	*p++ = '\n';
+	fwrite_unlocked(line, 1, p - line, f);
 }
 
 void text_attempt(FILE *f, const struct attempt *a)
 {
-	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], lat[DURATION_STRLEN];
-	char host[HOST_WIDTH + 1];
 	const char *error = errno_name(a->error);
-	const struct text_line l = {
-		.time = time_hms_fmt(time, sizeof(time), a->wall_ns),
+	const struct line_fields l = {
+		.wall_ns = a->wall_ns,
 		.pid = a->pid,
 		.comm = a->comm,
-		.dst = endpoint_fmt(dst, sizeof(dst), a->family, a->daddr, a->dport),
-		.host = host_fmt(host, sizeof(host), a->dns.host),
+		.family = a->family,
+		.daddr = a->daddr,
+		.saddr = a->saddr,
+		.dport = a->dport,
+		.sport = a->sport,
+		.host = a->dns.host,
 		.outcome = outcome_name(a->outcome),
 		.error = *error ? error : "-",
 		.retries = a->syn_retries,
-		.latency = duration_fmt(lat, sizeof(lat), a->latency_ns),
+		.latency_ns = a->latency_ns,
 		.verdict = a->dest ? dest_verdict(a->dest) : "-",
-		.src = endpoint_fmt(src, sizeof(src), a->family, a->saddr, a->sport),
 	};
 
 	text_line(f, &l);
@@ -137,21 +187,22 @@ void text_attempt(FILE *f, const struct attempt *a)
 /* A stall: still pending, reported before its outcome is known. */
 void text_stall(FILE *f, const struct pending *p, __u64 age_ns)
 {
-	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], age[DURATION_STRLEN];
 	const struct pending_info *e = &p->info;
-	char host[HOST_WIDTH + 1];
-	const struct text_line l = {
-		.time = time_hms_fmt(time, sizeof(time), wall_of_mono(e->start_ns)),
+	const struct line_fields l = {
+		.wall_ns = wall_of_mono(e->start_ns),
 		.pid = e->pid,
 		.comm = e->comm,
-		.dst = endpoint_fmt(dst, sizeof(dst), e->family, e->daddr, e->dport),
-		.host = host_fmt(host, sizeof(host), p->dns.host),
+		.family = e->family,
+		.daddr = e->daddr,
+		.saddr = e->saddr,
+		.dport = e->dport,
+		.sport = e->sport,
+		.host = p->dns.host,
 		.outcome = "STALLED",
 		.error = "-",
 		.retries = e->syn_retries,
-		.latency = duration_fmt(age, sizeof(age), age_ns),
+		.latency_ns = age_ns,
 		.verdict = "(pending)",
-		.src = endpoint_fmt(src, sizeof(src), e->family, e->saddr, e->sport),
 	};
 
 	text_line(f, &l);

@@ -82,6 +82,61 @@ static void test_same_as_libc(void **state)
 	assert_string_equal(endpoint_fmt(buf, 8, AF_INET, addr, port), want);
 }
 
+/* Digit counts at every edge: each power of two and of ten, and their neighbours. */
+static void test_digits(void **state)
+{
+	char buf[U64_STRLEN], want[U64_STRLEN];
+	__u64 edges[3 * 64 + 3 * 20], ten = 1;
+	unsigned int i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 64; i++) {
+		edges[n++] = (1ULL << i) - 1;
+		edges[n++] = 1ULL << i;
+		edges[n++] = (1ULL << i) + 1;
+	}
+	for (i = 0; i < 20; i++, ten *= 10) {
+		edges[n++] = ten - 1;
+		edges[n++] = ten;
+		edges[n++] = ten + 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)edges[i]);
+		assert_string_equal(u64_fmt(buf, edges[i]), want);
+		assert_int_equal(u64_digits(edges[i]), strlen(want));
+		assert_ptr_equal(u64_put(buf, edges[i]), buf + strlen(want));
+	}
+}
+
+/* The _put forms write what the _fmt forms do, and return its end. */
+static void test_put_forms(void **state)
+{
+	__u8 v4[16] = { 198, 18, 0, 2 }, v6[16] = { 0x20, 0x01, 0, 2 };
+	char buf[64], want[64];
+	__u64 wall = 1795154427012345678ULL, ns;
+	char *end;
+
+	(void)state;
+	v6[15] = 1;
+	end = endpoint_put(buf, AF_INET6, v6, 443);
+	*end = '\0';
+	assert_string_equal(buf, "[2001:2::1]:443");
+	end = addr_put(buf, AF_INET, v4);
+	*end = '\0';
+	assert_string_equal(buf, "198.18.0.2");
+	end = time_iso_put(buf, wall);
+	*end = '\0';
+	assert_string_equal(buf, time_iso_fmt(want, sizeof(want), wall));
+	end = time_hms_put(buf, wall);
+	*end = '\0';
+	assert_string_equal(buf, time_hms_fmt(want, sizeof(want), wall));
+	for (ns = 1; ns < (1ULL << 62); ns = ns * 3 + 1) {
+		end = duration_put(buf, ns);
+		*end = '\0';
+		assert_string_equal(buf, duration_fmt(want, sizeof(want), ns));
+	}
+}
+
 static void test_times(void **state)
 {
 	char buf[TIME_STRLEN];
@@ -221,6 +276,8 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_same_as_libc),
+		cmocka_unit_test(test_digits),
+		cmocka_unit_test(test_put_forms),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_durations_same_as_printf),
