@@ -9,8 +9,8 @@
  * reused, so no entry of a gone socket passes for a new one; a slot is
  * given back once nothing is followed on its socket, and at the latest when
  * the socket is destroyed.  (Socket local storage did the same at a price:
- * two memory-charged allocations per connect and their freeing, some 1.2 us
- * per connection; see bench/RESULTS.md.)
+ * two memory-charged allocations per connect and their freeing, 1.4 to
+ * 1.7 us per connection on the build machines; see bench/RESULTS.md.)
  *
  * All modes follow each socket with tp_btf sock:inet_sock_set_state (CLOSE
  * -> SYN_SENT starts an attempt, the next ESTABLISHED or CLOSE ends it),
