@@ -319,12 +319,12 @@ static __always_inline __u64 slot_home(__u64 cookie)
 	return cookie ^ (cookie >> 12);
 }
 
-/* The slot of the socket with this cookie, if it holds one. */
-static __always_inline struct sock_state *slot_find(__u64 cookie)
+/* The slot in home's window (home is slot first) that holds cookie, if one does. */
+static __always_inline struct sock_state *slot_in(const struct sock_state *home, __u64 first,
+						  __u64 cookie)
 {
-	__u64 first = slot_home(cookie);
-	struct sock_state *home = slot_at(first), *st;
-	__u64 homed = home ? home->homed : 0;
+	__u64 homed = home->homed;
+	struct sock_state *st;
 
 	for (__u32 way = 0; way < SLOT_WINDOW && homed; way++, homed >>= 1) {
 		if (!(homed & 1))
@@ -336,6 +336,15 @@ static __always_inline struct sock_state *slot_find(__u64 cookie)
 	return NULL;
 }
 
+/* The slot of the socket with this cookie, if it holds one. */
+static __always_inline struct sock_state *slot_find(__u64 cookie)
+{
+	__u64 first = slot_home(cookie);
+	struct sock_state *home = slot_at(first);
+
+	return home ? slot_in(home, first, cookie) : NULL;
+}
+
 /*
  * The slot of the socket with this cookie, taken now if it holds none: the
  * first free one in its window, cleared.  NULL (counted) when all are taken.
@@ -343,9 +352,12 @@ static __always_inline struct sock_state *slot_find(__u64 cookie)
 static __always_inline struct sock_state *slot_take(__u64 cookie)
 {
 	__u64 first = slot_home(cookie);
-	struct sock_state *home = slot_at(first), *st = slot_find(cookie);
+	struct sock_state *home = slot_at(first), *st;
 
-	if (st || !home)
+	if (!home)
+		return NULL;
+	st = slot_in(home, first, cookie);
+	if (st)
 		return st;
 	for (__u32 way = 0; way < SLOT_WINDOW; way++) {
 		st = slot_at(first + way);
@@ -852,9 +864,7 @@ static __always_inline void handle_destroy(const struct sock *sk)
 
 	if (!st)
 		return;
-	if (st->phase == PHASE_NONE) {
-		/* nothing followed */
-	} else if (st->phase == PHASE_CALL) {
+	if (st->phase == PHASE_CALL) {
 		st->phase = PHASE_NONE;
 		call_failed_early((__u64)sk, st->family, st->daddr, st->dport, st, 0);
 	} else if (st->phase == PHASE_INFLIGHT) {
@@ -862,7 +872,7 @@ static __always_inline void handle_destroy(const struct sock *sk)
 			count(COUNTER_OUTCOME_LATE);
 			attempt_closed(sk, st);
 		}
-	} else {
+	} else if (st->phase == PHASE_OPEN) {
 		count(COUNTER_CLOSE_UNSEEN);
 		open_closed(sk, st);
 	}
