@@ -856,11 +856,14 @@ static void pending_resolved(struct collector *c, struct dest *d, struct pending
 		attempt_dns_copy(&a->dns, &p->dns);
 	/*
 	 * The kernel's own count for the socket is the truth: a retransmit
-	 * the tracepoint did not show is counted now.
+	 * the tracepoint did not show is counted now, and said to be late.
 	 */
 	if (a->syn_retries > p->retransmits_seen) {
-		d->syn_retransmits += a->syn_retries - p->retransmits_seen;
-		c->total.syn_retransmits += a->syn_retries - p->retransmits_seen;
+		__u64 late = a->syn_retries - p->retransmits_seen;
+
+		d->syn_retransmits += late;
+		c->total.syn_retransmits += late;
+		c->acct.retransmits_late += late;
 	}
 	pending_remove(c, p, e);
 }

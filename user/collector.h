@@ -187,6 +187,7 @@ struct accounting {
 	__u64 expired_inflight;	       /* attempts that never resolved, dropped by age */
 	__u64 expired_calls;	       /* connect() calls that never returned, dropped by age */
 	__u64 malformed;	       /* records of unexpected size or kind */
+	__u64 retransmits_late;	       /* SYN retransmits only the outcome showed */
 	__u64 dns_produced;	       /* DNS packets the capture copied or tried to */
 	__u64 dns_lost;		       /* of which lost: ring buffer or socket full */
 };

@@ -721,6 +721,7 @@ static void row_events(struct metrics_scrape *s, unsigned int arg, size_t i)
 		{ "malformed", "record", a->malformed },
 		{ "found_later", "unseen_close", a->kernel[COUNTER_CLOSE_UNSEEN] },
 		{ "found_later", "outcome", a->kernel[COUNTER_OUTCOME_LATE] },
+		{ "found_later", "syn_retransmit", a->retransmits_late },
 		/* not lost: nested runs the takeover programs handled */
 		{ "taken_over", "state_change", a->kernel[COUNTER_TAKEOVER_STATE] },
 		{ "taken_over", "syn_retransmit", a->kernel[COUNTER_TAKEOVER_RETRANSMIT] },

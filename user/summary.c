@@ -192,7 +192,7 @@ void accounting_print(FILE *f, const struct accounting *a)
 		"socket storage failed %llu, map operations failed %llu, out of memory %llu, "
 		"program runs skipped by the kernel %llu), "
 		"expired %llu (in-flight %llu, connect calls %llu); unseen closes found later "
-		"%llu, outcomes found late %llu\n",
+		"%llu, outcomes found late %llu, SYN retransmits found late %llu\n",
 		(unsigned long long)accounting_produced(a),
 		(unsigned long long)accounting_delivered(a),
 		(unsigned long long)accounting_dropped(a),
@@ -206,7 +206,8 @@ void accounting_print(FILE *f, const struct accounting *a)
 		(unsigned long long)accounting_expired(a), (unsigned long long)a->expired_inflight,
 		(unsigned long long)a->expired_calls,
 		(unsigned long long)a->kernel[COUNTER_CLOSE_UNSEEN],
-		(unsigned long long)a->kernel[COUNTER_OUTCOME_LATE]);
+		(unsigned long long)a->kernel[COUNTER_OUTCOME_LATE],
+		(unsigned long long)a->retransmits_late);
 	/* An outcome lost is an attempt with no row: said apart from the other kinds. */
 	fprintf(f, "outcomes: produced %llu, delivered %llu, lost %llu\n",
 		(unsigned long long)a->produced[EVENT_ATTEMPT],

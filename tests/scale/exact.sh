@@ -65,6 +65,11 @@ acct=$(grep '^events:' "$WORK/tracer.out" || true)
 log "$acct"
 expect_match "no program run skipped" "$acct" 'program runs skipped by the kernel 0\)'
 expect_match "nothing expired" "$acct" 'expired 0 '
+# Every transition and retransmit ran a program when it happened: none was
+# healed later from the socket (the outcome's total_retrans, its destruction).
+expect_match "no close found later" "$acct" 'unseen closes found later 0,'
+expect_match "no outcome found late" "$acct" 'outcomes found late 0,'
+expect_match "no SYN retransmit found late" "$acct" 'SYN retransmits found late 0$'
 expect_match "DNS: nothing lost" "$(grep '^dns:' "$WORK/tracer.out" || true)" 'lost 0;'
 
 # --- per outcome, against the load generator's own counts -------------------------

@@ -171,6 +171,7 @@ static void test_scan_and_stalls(void **state)
 	assert_int_equal(d->inflight, 1);
 	assert_int_equal(d->stalled, 1);
 	assert_int_equal(d->syn_retransmits, 1 + 3);
+	assert_int_equal(collector_accounting(c)->retransmits_late, 3);
 
 	/* Past the ttl the young one leaves the gauge. */
 	collector_scan_pending(c, 9000 + 1000001, 1000000, stall_seen, NULL);
