@@ -18,6 +18,13 @@
  *                         CGROUP for cgroup programs; says "variant:
  *                         attached" on stderr and holds them until SIGINT
  *                         or SIGTERM
+ *   hooks CGROUP [--no-dns]
+ *                         programs that return at once (hooks.bpf.c) on
+ *                         every hook of synscope's tracepoint mode, as many
+ *                         on each as synscope (the DNS capture's two left
+ *                         out with --no-dns), the cgroup ones on CGROUP;
+ *                         says "hooks: attached" on stderr and holds them
+ *                         until SIGINT or SIGTERM: what the hooks alone cost
  *   test-run DNS_OBJECT [REPEAT]
  *                         BPF_PROG_TEST_RUN of DNS_OBJECT's cgroup_skb
  *                         programs (synscope's build/dns.bpf.o) and of the
@@ -45,6 +52,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tests/floor.skel.h"
+#include "tests/hooks.skel.h"
 #include "tests/variants.skel.h"
 
 #define TRIALS	       5
@@ -52,6 +60,7 @@
 #define PAYLOAD_LEN    32
 #define SPORT	       40000
 #define MAX_VARIANTS   8
+#define MAX_HOOKS      16
 
 static int complain(const char *what, int err)
 {
@@ -204,6 +213,77 @@ out_close_cgroup:
 	return err;
 }
 
+/* A cgroup program on the cgroup cgroup_fd, any other where its section says. */
+static struct bpf_link *attach_program(struct bpf_program *prog, int cgroup_fd)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return bpf_program__attach_cgroup(prog, cgroup_fd);
+	default:
+		return bpf_program__attach(prog);
+	}
+}
+
+/* --- hooks ------------------------------------------------------------------ */
+
+static int cmd_hooks(int argc, char **argv)
+{
+	struct bpf_link *links[MAX_HOOKS] = {};
+	struct bpf_program *prog;
+	struct hooks_bpf *skel;
+	int cgroup_fd, err, i, n = 0;
+	bool dns = argc == 1;
+
+	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--no-dns"))) {
+		fprintf(stderr, "benchbpf: hooks takes CGROUP and, optionally, --no-dns\n");
+		return 2;
+	}
+	cgroup_fd = open(argv[0], O_RDONLY | O_DIRECTORY);
+	if (cgroup_fd < 0)
+		return complain(argv[0], errno);
+	skel = hooks_bpf__open();
+	if (!skel) {
+		err = complain("opening hooks.bpf.o", errno);
+		goto out_close_cgroup;
+	}
+	bpf_program__set_autoload(skel->progs.hooks_dns_egress, dns);
+	bpf_program__set_autoload(skel->progs.hooks_dns_ingress, dns);
+	err = hooks_bpf__load(skel);
+	if (err) {
+		err = complain("loading hooks.bpf.o", err);
+		goto out_destroy;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (n == MAX_HOOKS) {
+			err = complain("hooks.bpf.o: too many programs", E2BIG);
+			goto out_detach;
+		}
+		links[n] = attach_program(prog, cgroup_fd);
+		if (!links[n]) {
+			err = complain(bpf_program__name(prog), errno);
+			goto out_detach;
+		}
+		n++;
+	}
+	fprintf(stderr, "hooks: attached\n");
+	err = wait_for_signal();
+	if (err)
+		err = complain("waiting for a signal", err);
+out_detach:
+	for (i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
+out_destroy:
+	hooks_bpf__destroy(skel);
+out_close_cgroup:
+	close(cgroup_fd);
+	return err;
+}
+
 /* --- variant ---------------------------------------------------------------- */
 
 /* Load only the programs named in names[0..n-1]; -ENOENT names the first unknown one. */
@@ -232,9 +312,7 @@ static int variants_attach(struct variants_bpf *skel, char **names, int n, int c
 
 	for (i = 0; i < n; i++) {
 		prog = bpf_object__find_program_by_name(skel->obj, names[i]);
-		links[i] = bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR
-				   ? bpf_program__attach_cgroup(prog, cgroup_fd)
-				   : bpf_program__attach(prog);
+		links[i] = attach_program(prog, cgroup_fd);
 		if (!links[i])
 			return complain(names[i], errno);
 	}
@@ -433,10 +511,8 @@ static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "progs", cmd_progs },
-	{ "floor", cmd_floor },
-	{ "variant", cmd_variant },
-	{ "test-run", cmd_test_run },
+	{ "progs", cmd_progs },	    { "floor", cmd_floor },	  { "hooks", cmd_hooks },
+	{ "variant", cmd_variant }, { "test-run", cmd_test_run },
 };
 
 int main(int argc, char **argv)
@@ -446,7 +522,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
-	fprintf(stderr, "usage: benchbpf progs | floor CGROUP | variant CGROUP PROGRAM... |\n"
-			"       test-run DNS_OBJECT [REPEAT]\n");
+	fprintf(stderr, "usage: benchbpf progs | floor CGROUP | hooks CGROUP [--no-dns] |\n"
+			"       variant CGROUP PROGRAM... | test-run DNS_OBJECT [REPEAT]\n");
 	return 2;
 }

@@ -44,7 +44,7 @@ bench_check_setup() {
 	TCPLIFE=${BENCH_TCPLIFE:-$(find_peer tcplife)}
 	for t in $TRACERS; do
 		case $t in
-		synscope | synscope-nodns | idle) ;;
+		synscope | synscope-nodns | hooks | hooks-nodns | idle) ;;
 		tcpstates | tcplife)
 			[ -n "$(peer_binary "$t")" ] || {
 				echo "tests/bench/run.sh: libbpf-tools $t not found: tools/install-deps.sh test" >&2
@@ -98,6 +98,8 @@ tracer_command() {
 		TRACER_ARGV=("$SYNSCOPE" --dst 198.18.0.0/15 --csv "$TRACE_DIR/attempts.csv" --no-dns $TRACER_ARGS)
 		;;
 	floor) TRACER_ARGV=("$BENCHBPF" floor "$(cgroup2_root)") ;;
+	hooks) TRACER_ARGV=("$BENCHBPF" hooks "$(cgroup2_root)") ;;
+	hooks-nodns) TRACER_ARGV=("$BENCHBPF" hooks "$(cgroup2_root)" --no-dns) ;;
 	idle) TRACER_ARGV=("$BENCHLOOP" idle -d 86400) ;;
 	*) TRACER_ARGV=("$(peer_binary "$1")") ;;
 	esac
@@ -342,7 +344,7 @@ run_window() {
 		stop_bench_tracer
 		case $tracer in
 		synscope*) check_synscope "$ops" "$((opens1 - opens0))" "$workload" ;;
-		floor | idle) check_exit ;;
+		floor | hooks* | idle) check_exit ;;
 		*) check_peer ;;
 		esac
 		verdict=$VERDICT

@@ -29,6 +29,8 @@ tracer_title() {
 	case $1 in
 	synscope) echo "synscope, DNS on, --csv" ;;
 	synscope-nodns) echo "synscope --no-dns, --csv" ;;
+	hooks) echo "empty programs on synscope's hooks, DNS on (\`benchbpf hooks\`)" ;;
+	hooks-nodns) echo "empty programs on synscope's hooks, no DNS (\`benchbpf hooks --no-dns\`)" ;;
 	idle) echo "control: loads nothing, wakes 10 times a second (\`benchloop idle\`)" ;;
 	*) echo "libbpf-tools $1" ;;
 	esac

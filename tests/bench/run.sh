@@ -14,6 +14,11 @@
 #   synscope        the mode this machine picks, DNS capture on, --csv FILE,
 #                   text output to a file (plus BENCH_TRACER_ARGS)
 #   synscope-nodns  the same with --no-dns
+#   hooks           programs that return at once on every hook synscope
+#                   attaches, as many on each (build/tests/benchbpf hooks):
+#                   what the hooks themselves cost, which no work in
+#                   synscope's programs can take away
+#   hooks-nodns     the same without the DNS capture's two (not by default)
 #   tcpstates, tcplife  the libbpf-tools peers (Debian's libbpf-tools package)
 #   idle            the control: a process that loads nothing and wakes 10
 #                   times a second, as the tracers do when nothing happens
@@ -48,7 +53,7 @@
 # Knobs (environment):
 #   BENCH_ROUNDS=7          traced windows per tracer and workload
 #   BENCH_WINDOW_S=3        seconds per window
-#   BENCH_TRACERS="synscope synscope-nodns tcpstates tcplife idle"
+#   BENCH_TRACERS="synscope synscope-nodns hooks tcpstates tcplife idle"
 #   BENCH_WORKLOADS="connect getppid"
 #   BENCH_TRACER_ARGS=      more synscope options for both synscope tracers,
 #                           e.g. "--probe-mode kprobe" or a new option
@@ -87,7 +92,7 @@ BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
 ROUNDS=${BENCH_ROUNDS:-7}
 WINDOW_S=${BENCH_WINDOW_S:-3}
-TRACERS=${BENCH_TRACERS:-synscope synscope-nodns tcpstates tcplife idle}
+TRACERS=${BENCH_TRACERS:-synscope synscope-nodns hooks tcpstates tcplife idle}
 WORKLOADS=${BENCH_WORKLOADS:-connect getppid}
 TRACER_ARGS=${BENCH_TRACER_ARGS:-}
 STATS_WINDOWS=${BENCH_STATS_WINDOWS:-1}
