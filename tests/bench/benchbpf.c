@@ -155,6 +155,16 @@ static int wait_for_signal(void)
 	return sigwait(&set, &sig) ? -EINTR : 0;
 }
 
+/* Say that the programs of what are attached, and hold them until SIGINT or SIGTERM. */
+static int hold(const char *what)
+{
+	int err;
+
+	fprintf(stderr, "%s: attached\n", what);
+	err = wait_for_signal();
+	return err ? complain("waiting for a signal", err) : 0;
+}
+
 static int attach_floor(struct floor_bpf *skel, int cgroup_fd)
 {
 	struct bpf_program *on_cgroup[] = {
@@ -202,10 +212,7 @@ static int cmd_floor(int argc, char **argv)
 		err = complain("attaching the floor programs", err);
 		goto out_destroy;
 	}
-	fprintf(stderr, "floor: attached\n");
-	err = wait_for_signal();
-	if (err)
-		err = complain("waiting for a signal", err);
+	err = hold("floor");
 out_destroy:
 	floor_bpf__destroy(skel);
 out_close_cgroup:
@@ -270,10 +277,7 @@ static int cmd_hooks(int argc, char **argv)
 		}
 		n++;
 	}
-	fprintf(stderr, "hooks: attached\n");
-	err = wait_for_signal();
-	if (err)
-		err = complain("waiting for a signal", err);
+	err = hold("hooks");
 out_detach:
 	for (i = 0; i < n; i++)
 		bpf_link__destroy(links[i]);
@@ -352,10 +356,7 @@ static int cmd_variant(int argc, char **argv)
 	err = variants_attach(skel, argv + 1, n, cgroup_fd, links);
 	if (err)
 		goto out_detach;
-	fprintf(stderr, "variant: attached\n");
-	err = wait_for_signal();
-	if (err)
-		err = complain("waiting for a signal", err);
+	err = hold("variant");
 out_detach:
 	for (i = 0; i < n; i++)
 		bpf_link__destroy(links[i]);
