@@ -88,9 +88,8 @@ FUZZ_BINS := $(OUTPUT)/fuzz/dns_parse_fuzz $(OUTPUT)/fuzz/dns_track_fuzz
 .DELETE_ON_ERROR:
 # Kept, not deleted as intermediates: a deleted skeleton is made again, newer,
 # and every object that includes it is compiled again.
-.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT) $(OUTPUT)/tests/floor.bpf.o \
-	$(OUTPUT)/tests/floor.skel.h $(OUTPUT)/tests/hooks.bpf.o $(OUTPUT)/tests/hooks.skel.h \
-	$(OUTPUT)/tests/variants.bpf.o $(OUTPUT)/tests/variants.skel.h
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(UNIT_SUPPORT) $(OUTPUT)/tests/hooks.bpf.o \
+	$(OUTPUT)/tests/hooks.skel.h $(OUTPUT)/tests/variants.bpf.o $(OUTPUT)/tests/variants.skel.h
 
 all: synscope $(TOOLS)
 
@@ -165,15 +164,14 @@ bench-metrics: $(OUTPUT)/tests/bench_metrics
 	$(Q)$< 500 && $< 5000
 
 # make bench's BPF helper (tests/bench/benchbpf.c): program counters, the floor of bpf_stats
-# (programs that do nothing, tests/bench/floor.bpf.c), BPF_PROG_TEST_RUN of the DNS programs;
+# (programs that do nothing, tests/bench/hooks.bpf.c), BPF_PROG_TEST_RUN of the DNS programs;
 # statically linked for the VM.
 BENCHBPF_LDLIBS := -lbpf -lelf -lz
 BENCHBPF_STATIC_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a
 
 # The benchmark's own BPF objects (tests/bench/*.bpf.c); variants.bpf.c takes and gives
 # slots with compare-and-swap (BPF atomics of -mcpu=v3, kernel 5.12 and later).
-BENCH_BPF_SKELS := $(OUTPUT)/tests/floor.skel.h $(OUTPUT)/tests/hooks.skel.h \
-	$(OUTPUT)/tests/variants.skel.h
+BENCH_BPF_SKELS := $(OUTPUT)/tests/hooks.skel.h $(OUTPUT)/tests/variants.skel.h
 
 $(OUTPUT)/tests/variants.bpf.o: BPF_CFLAGS += -mcpu=v3
 

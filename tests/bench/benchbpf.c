@@ -5,9 +5,10 @@
  *   progs                 every BPF program loaded: "id type name run_cnt
  *                         run_time_ns recursion_misses", one a line (for the
  *                         VM, which has no bpftool)
- *   floor CGROUP          programs that return at once (floor.bpf.c) on
- *                         tp_btf/inet_sock_set_state and, on CGROUP,
- *                         cgroup_skb ingress and egress and cgroup/connect4;
+ *   floor CGROUP          four of hooks.bpf.c's programs, which return at
+ *                         once: on tp_btf/inet_sock_set_state and, on
+ *                         CGROUP, cgroup_skb ingress and egress and
+ *                         cgroup/connect4 (one of each program type);
  *                         says "floor: attached" on stderr and holds them
  *                         until SIGINT or SIGTERM.  Under
  *                         kernel.bpf_stats_enabled their ns per run is the
@@ -28,7 +29,7 @@
  *   test-run DNS_OBJECT [REPEAT]
  *                         BPF_PROG_TEST_RUN of DNS_OBJECT's cgroup_skb
  *                         programs (synscope's build/dns.bpf.o) and of the
- *                         empty one, on packets that are not DNS, REPEAT
+ *                         empty one (hooks_dns_egress), on packets that are not DNS, REPEAT
  *                         runs each (default 10000000; the kernel reads the
  *                         clock before and after the whole batch, not per
  *                         run), TRIALS times in turn: "test_run PROGRAM
@@ -51,7 +52,6 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "tests/floor.skel.h"
 #include "tests/hooks.skel.h"
 #include "tests/variants.skel.h"
 
@@ -140,7 +140,7 @@ static int cmd_progs(int argc, char **argv)
 	return 0;
 }
 
-/* --- floor ------------------------------------------------------------------ */
+/* --- holding programs attached --------------------------------------------- */
 
 static int wait_for_signal(void)
 {
@@ -165,61 +165,6 @@ static int hold(const char *what)
 	return err ? complain("waiting for a signal", err) : 0;
 }
 
-static int attach_floor(struct floor_bpf *skel, int cgroup_fd)
-{
-	struct bpf_program *on_cgroup[] = {
-		skel->progs.floor_egress,
-		skel->progs.floor_ingress,
-		skel->progs.floor_connect4,
-	};
-	struct bpf_link **links[] = {
-		&skel->links.floor_egress,
-		&skel->links.floor_ingress,
-		&skel->links.floor_connect4,
-	};
-	size_t i;
-
-	skel->links.floor_set_state = bpf_program__attach(skel->progs.floor_set_state);
-	if (!skel->links.floor_set_state)
-		return -errno;
-	for (i = 0; i < sizeof(on_cgroup) / sizeof(on_cgroup[0]); i++) {
-		*links[i] = bpf_program__attach_cgroup(on_cgroup[i], cgroup_fd);
-		if (!*links[i])
-			return -errno;
-	}
-	return 0;
-}
-
-static int cmd_floor(int argc, char **argv)
-{
-	struct floor_bpf *skel;
-	int cgroup_fd, err;
-
-	if (argc != 1) {
-		fprintf(stderr, "benchbpf: floor takes one argument: CGROUP\n");
-		return 2;
-	}
-	cgroup_fd = open(argv[0], O_RDONLY | O_DIRECTORY);
-	if (cgroup_fd < 0)
-		return complain(argv[0], errno);
-	skel = floor_bpf__open_and_load();
-	if (!skel) {
-		err = complain("loading floor.bpf.o", errno);
-		goto out_close_cgroup;
-	}
-	err = attach_floor(skel, cgroup_fd);
-	if (err) {
-		err = complain("attaching the floor programs", err);
-		goto out_destroy;
-	}
-	err = hold("floor");
-out_destroy:
-	floor_bpf__destroy(skel);
-out_close_cgroup:
-	close(cgroup_fd);
-	return err;
-}
-
 /* A cgroup program on the cgroup cgroup_fd, any other where its section says. */
 static struct bpf_link *attach_program(struct bpf_program *prog, int cgroup_fd)
 {
@@ -233,30 +178,50 @@ static struct bpf_link *attach_program(struct bpf_program *prog, int cgroup_fd)
 	}
 }
 
-/* --- hooks ------------------------------------------------------------------ */
+/* --- floor and hooks: programs that do nothing ------------------------------ */
 
-static int cmd_hooks(int argc, char **argv)
+/* The floor's: one on each program type synscope uses. */
+static const char *const floor_programs[] = { "hooks_set_state", "hooks_connect4",
+					      "hooks_dns_egress", "hooks_dns_ingress", NULL };
+/* What hooks --no-dns leaves out: the DNS capture's. */
+static const char *const dns_programs[] = { "hooks_dns_egress", "hooks_dns_ingress", NULL };
+
+static bool listed(const char *const *names, const char *name)
+{
+	for (; names && *names; names++)
+		if (!strcmp(*names, name))
+			return true;
+	return false;
+}
+
+/*
+ * The programs of hooks.bpf.o that only lists (every one when only is NULL)
+ * and skip does not, the cgroup ones on the cgroup at path, held until a
+ * signal; what names them in the "attached" line.
+ */
+static int hold_empty(const char *path, const char *what, const char *const *only,
+		      const char *const *skip)
 {
 	struct bpf_link *links[MAX_HOOKS] = {};
 	struct bpf_program *prog;
 	struct hooks_bpf *skel;
 	int cgroup_fd, err, i, n = 0;
-	bool dns = argc == 1;
 
-	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--no-dns"))) {
-		fprintf(stderr, "benchbpf: hooks takes CGROUP and, optionally, --no-dns\n");
-		return 2;
-	}
-	cgroup_fd = open(argv[0], O_RDONLY | O_DIRECTORY);
+	cgroup_fd = open(path, O_RDONLY | O_DIRECTORY);
 	if (cgroup_fd < 0)
-		return complain(argv[0], errno);
+		return complain(path, errno);
 	skel = hooks_bpf__open();
 	if (!skel) {
 		err = complain("opening hooks.bpf.o", errno);
 		goto out_close_cgroup;
 	}
-	bpf_program__set_autoload(skel->progs.hooks_dns_egress, dns);
-	bpf_program__set_autoload(skel->progs.hooks_dns_ingress, dns);
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		const char *name = bpf_program__name(prog);
+
+		bpf_program__set_autoload(prog,
+					  (!only || listed(only, name)) && !listed(skip, name));
+	}
 	err = hooks_bpf__load(skel);
 	if (err) {
 		err = complain("loading hooks.bpf.o", err);
@@ -277,7 +242,7 @@ static int cmd_hooks(int argc, char **argv)
 		}
 		n++;
 	}
-	err = hold("hooks");
+	err = hold(what);
 out_detach:
 	for (i = 0; i < n; i++)
 		bpf_link__destroy(links[i]);
@@ -286,6 +251,24 @@ out_destroy:
 out_close_cgroup:
 	close(cgroup_fd);
 	return err;
+}
+
+static int cmd_floor(int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "benchbpf: floor takes one argument: CGROUP\n");
+		return 2;
+	}
+	return hold_empty(argv[0], "floor", floor_programs, NULL);
+}
+
+static int cmd_hooks(int argc, char **argv)
+{
+	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--no-dns"))) {
+		fprintf(stderr, "benchbpf: hooks takes CGROUP and, optionally, --no-dns\n");
+		return 2;
+	}
+	return hold_empty(argv[0], "hooks", NULL, argc == 2 ? dns_programs : NULL);
 }
 
 /* --- variant ---------------------------------------------------------------- */
@@ -474,7 +457,7 @@ static int cmd_test_run(int argc, char **argv)
 	struct bpf_program *progs[3], *prog;
 	unsigned int repeat = DEFAULT_REPEAT;
 	struct bpf_object *dns;
-	struct floor_bpf *skel;
+	struct hooks_bpf *skel;
 	size_t n = 0;
 	int err;
 
@@ -490,17 +473,17 @@ static int cmd_test_run(int argc, char **argv)
 		err = complain("loading the DNS object", err);
 		goto out_close_dns;
 	}
-	skel = floor_bpf__open_and_load();
+	skel = hooks_bpf__open_and_load();
 	if (!skel) {
-		err = complain("loading floor.bpf.o", errno);
+		err = complain("loading hooks.bpf.o", errno);
 		goto out_close_dns;
 	}
 	bpf_object__for_each_program(
 		prog, dns) if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SKB && n < 2)
 		progs[n++] = prog;
-	progs[n++] = skel->progs.floor_egress;
+	progs[n++] = skel->progs.hooks_dns_egress;
 	err = test_run_all(progs, n, repeat);
-	floor_bpf__destroy(skel);
+	hooks_bpf__destroy(skel);
 out_close_dns:
 	bpf_object__close(dns);
 	return err;

@@ -3,8 +3,10 @@
  * Programs that do nothing on every hook synscope's tracepoint mode uses,
  * as many on each as synscope attaches (tests/bench/benchbpf.c hooks): the
  * connect loop's ratio under them is what the hooks themselves cost, the
- * part of synscope's cost no work in its programs can take away.  Each
- * returns at once, allowing everything.
+ * part of synscope's cost no work in its programs can take away.  Four of
+ * them, one of each program type, are benchbpf floor: under
+ * kernel.bpf_stats_enabled their ns per run is bpf_stats' own floor (its
+ * clock reads and the call).  Each returns at once, allowing everything.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -337,9 +337,9 @@ test_run_table() {
 		END {
 			for (o = 1; o <= nk; o++) med[order[o]] = median(order[o])
 			for (o = 1; o <= nk; o++) {
-				k = order[o]; split(k, kp, " "); e = "floor_egress " kp[2]
+				k = order[o]; split(k, kp, " "); e = "hooks_dns_egress " kp[2]
 				printf "| %s | %s | %d | %d | %g (%d-%d) | %s |\n", kp[1], kp[2], rep[k], n[k], med[k], lo[k], hi[k],
-					kp[1] == "floor_egress" || !(e in med) ? "-" : sprintf("%g", med[k] - med[e])
+					kp[1] == "hooks_dns_egress" || !(e in med) ? "-" : sprintf("%g", med[k] - med[e])
 			}
 		}' "$RUN_DIR/test_run.txt"
 }
@@ -521,7 +521,7 @@ Targets: <= 1500 ns per connection in all; a non-DNS packet costs the DNS progra
 $(bpf_table connect connection)
 
 The floor of bpf_stats on this machine: in a stats window of their own, programs that return at
-once on the same hooks (\`tests/bench/floor.bpf.c\`: \`${TRACER_ARGV_floor:-}\`, the
+once on the same hooks (four of \`tests/bench/hooks.bpf.c\`, one of each type: \`${TRACER_ARGV_floor:-}\`, the
 connect loop as above): $(floor_line connect connection).
 Every run of a program under bpf_stats pays this (two clock reads and the call); the column
 "above the floor" takes it away, per program type (the tp_btf floor is inet_sock_set_state's,
@@ -536,7 +536,7 @@ $(dns_per_packet).
 Their early exit without bpf_stats: \`BPF_PROG_TEST_RUN\` of synscope's own \`build/dns.bpf.o\`
 (\`build/tests/benchbpf test-run build/dns.bpf.o ${TEST_RUN_REPEAT:-}\`, pinned to CPU $WORKLOAD_CPU, after
 the windows): the kernel reads the clock once per batch of runs, so its ns per run is the program
-plus the test harness's loop, which the empty cgroup_skb program (\`floor_egress\`) measures alone.
+plus the test harness's loop, which the empty cgroup_skb program (\`hooks_dns_egress\`) measures alone.
 Packets with an Ethernet header as the test run takes them (the program sees the IP header on), no
 DNS: TCP to port 8080 with 32 bytes of payload, UDP to port 123. Target: <= 30 ns per non-DNS packet.
 

@@ -12,7 +12,7 @@
 #         "slot_claim slot_release" spin_pair destroy_empty
 # One argument is one set (programs separated by spaces).  Knobs:
 # VARIANTS_WINDOW_S=3 seconds per window, VARIANTS_ROUNDS=1 passes over
-# the sets.  bpf_stats' own floor per run: floor_connect4 of `benchbpf
+# the sets.  bpf_stats' own floor per run: hooks_connect4 of `benchbpf
 # floor`, or destroy_empty here for tcp_destroy_sock.
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib.sh
